@@ -1,0 +1,158 @@
+"""The composition root: every command of the CLI, and every test, goes through here.
+
+    document = load("specs/kefir.yaml")
+    specs = validate(document)                    # {stage: Spec}, or SpecError
+    stages = compile_spec("specs/kefir.yaml")     # [CompiledStage], nothing written
+    write(stages, "output")                       # output/kefir/dev.yaml, ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import Diagnostic, SpecError
+from .loader import Document, load_file
+
+DEFAULT_OUTPUT = Path("output")
+
+
+@dataclass
+class CompiledStage:
+    system: str
+    stage: str
+    spec_path: str
+    region: str
+    template: dict[str, Any]
+    text: str
+    path: Path  # where the template is (or would be) written
+    extra_files: dict[Path, str] = field(default_factory=dict)  # nested stack children, cost reports
+
+    @property
+    def stack_name(self) -> str:
+        return f"{self.system}-{self.stage}"
+
+    @property
+    def capabilities(self) -> list[str]:
+        caps = set()
+        for resource in self.template.get("Resources", {}).values():
+            kind = resource.get("Type", "")
+            props = resource.get("Properties", {}) or {}
+            if kind.startswith("AWS::IAM::"):
+                named = any(k in props for k in ("RoleName", "UserName", "GroupName", "ManagedPolicyName"))
+                caps.add("CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM")
+            if kind == "AWS::CloudFormation::Stack":
+                caps.update({"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"})
+        if "CAPABILITY_NAMED_IAM" in caps:
+            caps.discard("CAPABILITY_IAM")
+        return sorted(caps)
+
+    def deploy_commands(self, bucket: str = "<artifact-bucket>") -> list[str]:
+        packaged = self.path.with_name(f"{self.stage}.packaged.yaml")
+        caps = " ".join(self.capabilities)
+        deploy = (
+            f"aws cloudformation deploy --template-file {packaged} --stack-name {self.stack_name} "
+            f"--region {self.region}"
+        )
+        if caps:
+            deploy += f" --capabilities {caps}"
+        return [
+            f"aws cloudformation package --template-file {self.path} --s3-bucket {bucket} "
+            f"--output-template-file {packaged} --region {self.region}",
+            deploy,
+        ]
+
+
+def load(path: str | Path) -> Document:
+    return load_file(path)
+
+
+def validate(document: Document, stages: list[str] | None = None) -> dict[str, Any]:
+    """Validate a loaded spec; returns ``{stage: Spec}`` or raises SpecError with every problem."""
+    from .spec import validate_document
+
+    return validate_document(document, stages)
+
+
+def compile_document(
+    document: Document, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT
+) -> list[CompiledStage]:
+    specs = validate(document, stages)
+    results: list[CompiledStage] = []
+    errors: list[Diagnostic] = []
+    for stage, spec in specs.items():
+        try:
+            results.append(compile_stage(document, spec, stage, Path(out)))
+        except SpecError as exc:
+            errors += exc.diagnostics
+    if errors:
+        raise SpecError(sorted(set(errors)))
+    return results
+
+
+def compile_spec(path: str | Path, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT) -> list[CompiledStage]:
+    return compile_document(load(path), stages, out)
+
+
+def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> CompiledStage:
+    from troposphere import Template
+
+    from .context import BuildContext
+    from .render import to_yaml
+
+    target_dir = out / spec.system
+    template = Template()
+    template.set_version("2010-09-09")
+    description = spec.description or f"The {spec.system} system"
+    template.set_description(f"{description} ({stage} stage). Compiled by specc from {document.path}; do not edit.")
+    ctx = BuildContext(spec=spec, stage_name=stage, document=document, output_dir=target_dir, template=template)
+    for component in spec.components.values():
+        component.build(ctx)
+    ctx.raise_errors()
+    body = template.to_dict()
+    body["Metadata"] = {
+        "specc": {"version": __version__, "spec": document.path, "system": spec.system, "stage": stage, "region": ctx.region}
+    }
+    body = _ordered(body)
+    return CompiledStage(
+        system=spec.system,
+        stage=stage,
+        spec_path=document.path,
+        region=ctx.region,
+        template=body,
+        text=to_yaml(body),
+        path=target_dir / f"{stage}.yaml",
+    )
+
+
+_TOP_ORDER = ["AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Conditions", "Resources", "Outputs"]
+
+
+_RESOURCE_ORDER = ["Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "Properties"]
+
+
+def _ordered(body: dict[str, Any]) -> dict[str, Any]:
+    """Top-level sections in the conventional order; outputs sorted by name."""
+    ordered = {k: body[k] for k in _TOP_ORDER if k in body}
+    ordered.update({k: v for k, v in body.items() if k not in ordered})
+    resources = ordered.get("Resources", {})
+    for logical_id, resource in resources.items():
+        first = {k: resource[k] for k in _RESOURCE_ORDER if k in resource}
+        resources[logical_id] = {**first, **{k: v for k, v in resource.items() if k not in first}}
+    if "Outputs" in ordered:
+        ordered["Outputs"] = dict(sorted(ordered["Outputs"].items()))
+    return ordered
+
+
+def write(stages: list[CompiledStage]) -> list[Path]:
+    """Write compiled templates (and any extra files); only touches files whose bytes change."""
+    written = []
+    for compiled in stages:
+        for path, text in [(compiled.path, compiled.text), *compiled.extra_files.items()]:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

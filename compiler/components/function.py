@@ -1,0 +1,218 @@
+"""Lambda function with its own least-privilege role and log group.
+
+```yaml
+handle-batches:
+  kind: function
+  code: ../handlers/kefir/batches
+  uses:
+    data: read_write     # TABLE_NAME + DynamoDB item actions on that table only
+    photos: read_write   # BUCKET_NAME + object actions on that bucket only
+```
+
+The role's policy is derived from ``uses``: each used component says which actions an access
+level needs (``Component.grant``) and which environment variables carry its name
+(``Component.environment``). Nothing else is granted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from awacs import logs, xray
+from awacs.aws import Allow, PolicyDocument, Principal, Statement
+from awacs.sts import AssumeRole
+from pydantic import Field
+from troposphere import GetAtt, Ref, awslambda, iam
+from troposphere import logs as cwlogs
+
+from ..context import BuildContext, Raw, pascal
+from ..cost.model import CostContext, LineItem
+from ..metrics import Metric
+from ..model import Component, Reference
+
+Runtime = Literal[
+    "nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "dotnet8", "ruby3.3",
+    "provided.al2023",
+]  # fmt: skip
+
+#: Environment variable names that look like they carry a secret; their value must not be literal.
+SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)", re.IGNORECASE)
+
+
+class Function(Component):
+    """An AWS Lambda function; code is a local directory that ``aws cloudformation package`` uploads."""
+
+    kind: Literal["function"] = "function"
+    code: str = Field(description="Directory of the function's code, relative to the spec file.")
+    handler: str = Field("index.handler", description="Entry point, as the runtime expects it.")
+    runtime: Runtime = Field("nodejs22.x", description="Lambda runtime.")
+    architecture: Literal["arm64", "x86_64"] = Field("arm64", description="Instruction set; arm64 costs less.")
+    memory: int = Field(256, ge=128, le=10240, description="Memory in MB (CPU scales with it).")
+    timeout: int = Field(10, ge=1, le=900, description="Timeout in seconds.")
+    environment: dict[str, str] = Field(
+        default_factory=dict,
+        description="Plain environment variables. Secrets belong in a secret component, not here.",
+    )
+    uses: dict[str, Literal["read", "write", "read_write", "invoke", "publish", "send"]] = Field(
+        default_factory=dict,
+        description=(
+            "Components this function uses, with the access it needs. Grants exactly that access and passes "
+            "the component's name or id in an environment variable."
+        ),
+        examples=[{"data": "read_write", "photos": "read"}],
+    )
+    reserved_concurrency: int | None = Field(
+        None, ge=0, description="Reserved concurrent executions; caps cost and protects downstream systems."
+    )
+    tracing: bool = Field(True, description="AWS X-Ray active tracing.")
+
+    summary = "Lambda function with its own role and log group"
+
+    @property
+    def logical_id(self) -> str:
+        return pascal(self.name) + "Function"
+
+    @property
+    def role_id(self) -> str:
+        return pascal(self.name) + "Role"
+
+    @property
+    def log_group_id(self) -> str:
+        return pascal(self.name) + "LogGroup"
+
+    def references(self) -> Iterator[Reference]:
+        for target in self.uses:
+            yield Reference(("uses", target), target, _usable_kinds(), "component")
+
+    def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+        for target, access in self.uses.items():
+            used = ctx.spec.components.get(target)
+            if used is not None and access not in used.access_levels:
+                levels = ", ".join(used.access_levels) or "none"
+                yield ("uses", target), f"a {used.kind_name} cannot be used with {access!r}; valid: {levels}"
+        for key, value in self.environment.items():
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+                yield ("environment", key), f"invalid environment variable name {key!r}"
+            elif SECRET_NAME.search(key) and value:
+                yield (
+                    ("environment", key),
+                    f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
+                    "and list it under 'uses'",
+                )
+
+    def build(self, ctx: BuildContext) -> None:
+        log_group = cwlogs.LogGroup(
+            self.log_group_id,
+            LogGroupName=f"/specc/{ctx.system}/{ctx.stage_name}/{self.name}",
+            RetentionInDays=ctx.stage.log_retention_days,
+        )
+        ctx.add(self, log_group)
+        statements = [
+            Statement(
+                Effect=Allow,
+                Action=[logs.CreateLogStream, logs.PutLogEvents],
+                Resource=[GetAtt(self.log_group_id, "Arn")],
+            )
+        ]
+        if self.tracing:
+            # X-Ray's write actions have no resource-level permissions; "*" is the only valid scope.
+            statements.append(
+                Statement(Effect=Allow, Action=[xray.PutTraceSegments, xray.PutTelemetryRecords], Resource=["*"])
+            )
+        environment: dict[str, Any] = {}
+        for target, access in sorted(self.uses.items()):
+            used = ctx.component(target)
+            statements += used.grant(ctx, access)
+            for var, value in used.provided_env(ctx).items():
+                environment[self._env_name(ctx, target, var)] = value
+        environment.update(self.environment)
+        role = iam.Role(
+            self.role_id,
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(Effect=Allow, Principal=Principal("Service", "lambda.amazonaws.com"), Action=[AssumeRole])
+                ],
+            ),
+            Policies=[
+                iam.Policy(
+                    PolicyName="access",
+                    PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
+                )
+            ],
+        )
+        ctx.add(self, role)
+        function = awslambda.Function(
+            self.logical_id,
+            Code=Raw(ctx.code_path(self.code)),
+            Handler=self.handler,
+            Runtime=self.runtime,
+            Architectures=[self.architecture],
+            MemorySize=self.memory,
+            Timeout=self.timeout,
+            Role=GetAtt(role, "Arn"),
+            LoggingConfig=Raw({"LogFormat": "JSON", "LogGroup": Ref(log_group)}),
+            TracingConfig=awslambda.TracingConfig(Mode="Active" if self.tracing else "PassThrough"),
+        )
+        if self.description:
+            function.Description = self.description
+        if environment:
+            function.Environment = awslambda.Environment(Variables=dict(sorted(environment.items())))
+        if self.reserved_concurrency is not None:
+            function.ReservedConcurrentExecutions = self.reserved_concurrency
+        ctx.add(self, function)
+
+    def _env_name(self, ctx: BuildContext, target: str, var: str) -> str:
+        """``TABLE_NAME`` when one used component provides it, ``DATA_TABLE_NAME`` when several do."""
+        providers = [t for t in self.uses if var in ctx.component(t).provided_env(ctx)]
+        if len(providers) > 1:
+            return f"{target.upper().replace('-', '_')}_{var}"
+        return var
+
+    def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
+        dims = {"FunctionName": Ref(self.logical_id)}
+        return {
+            "errors": Metric("AWS/Lambda", "Errors", dims, "Sum", "errors"),
+            "throttles": Metric("AWS/Lambda", "Throttles", dims, "Sum", "throttles"),
+            "duration": Metric("AWS/Lambda", "Duration", dims, "Average", "average duration (ms)"),
+            "invocations": Metric("AWS/Lambda", "Invocations", dims, "Sum", "invocations"),
+        }
+
+    def grant(self, ctx: BuildContext, access: str) -> list[Any]:
+        return [
+            Statement(
+                Effect=Allow,
+                Action=[awslambda_invoke()],
+                Resource=[GetAtt(self.logical_id, "Arn")],
+            )
+        ]
+
+    def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
+        return {f"{self.name.upper().replace('-', '_')}_FUNCTION_NAME": Ref(self.logical_id)}
+
+    access_levels = ("invoke",)
+
+    def cost(self, ctx: CostContext) -> list[LineItem]:
+        # Requests are priced per million; compute per GB-second, at the architecture's rate.
+        invocations = ctx.usage(self, "requests_per_month")
+        duration_s = ctx.usage(self, "avg_duration_ms") / 1000
+        gb_seconds = invocations * duration_s * self.memory / 1024
+        arch = "arm" if self.architecture == "arm64" else "x86"
+        return [
+            ctx.item(self, self.logical_id, "requests", "lambda.requests", invocations / 1e6),
+            ctx.item(self, self.logical_id, f"compute ({self.memory} MB, {arch})", f"lambda.gb_second_{arch}", gb_seconds),
+        ]
+
+
+def awslambda_invoke() -> Any:
+    from awacs.awslambda import InvokeFunction
+
+    return InvokeFunction
+
+
+def _usable_kinds() -> tuple[str, ...]:
+    from . import component_kinds
+
+    return tuple(k for k, cls in component_kinds().items() if cls.access_levels)

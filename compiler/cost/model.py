@@ -1,0 +1,102 @@
+"""Cost model types: usage assumptions a spec declares, and the line items a component prices.
+
+The usage model is part of the spec (system, stage and component level). A component's ``cost``
+turns the usage in force into ``LineItem``s through ``CostContext.item``, which looks the price up
+in the region's catalogue (``prices/<region>.json``). A missing price is never zero: the line is
+kept with ``unit_price=None`` and the report counts it as "not priced".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..usage import DEFAULT_USAGE, HOURS_PER_MONTH, Usage
+
+__all__ = ["DEFAULT_USAGE", "HOURS_PER_MONTH", "Usage"]
+
+if TYPE_CHECKING:
+    from ..model import Component
+    from ..spec import Spec
+
+@dataclass(frozen=True)
+class Price:
+    key: str
+    price: float
+    unit: str
+    source: str
+    seen: str
+
+
+@dataclass(frozen=True)
+class LineItem:
+    component: str
+    logical_id: str
+    description: str
+    quantity: float
+    unit: str
+    unit_price: float | None  # None: no known price ("not priced")
+    price_key: str | None = None
+    source: str | None = None
+    seen: str | None = None
+
+    @property
+    def monthly(self) -> float | None:
+        return None if self.unit_price is None else self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class Assumption:
+    component: str  # "" for system/stage-wide
+    name: str
+    value: float
+    declared: bool
+
+
+@dataclass
+class CostContext:
+    """What a component's ``cost`` sees: the region's prices and the usage in force."""
+
+    spec: Spec
+    stage: str
+    region: str
+    prices: dict[str, dict[str, Any]]
+    assumptions: list[Assumption] = field(default_factory=list)
+
+    def usage(self, component: Component, name: str) -> float:
+        """Component usage > stage usage > system usage > default; each use is recorded."""
+        layers = [
+            getattr(component, "usage", None),
+            self.spec.stages[self.stage].usage,
+            self.spec.usage,
+        ]
+        for layer in layers:
+            value = getattr(layer, name, None) if layer is not None else None
+            if value is not None:
+                self._assume(component.name if layer is layers[0] else "", name, value, True)
+                return float(value)
+        value = DEFAULT_USAGE[name]
+        self._assume("", name, value, False)
+        return float(value)
+
+    def _assume(self, component: str, name: str, value: float, declared: bool) -> None:
+        assumption = Assumption(component, name, value, declared)
+        if assumption not in self.assumptions:
+            self.assumptions.append(assumption)
+
+    def price(self, key: str) -> Price | None:
+        entry = self.prices.get(key)
+        if entry is None:
+            return None
+        return Price(key, float(entry["price"]), entry["unit"], entry["source"], entry["seen"])
+
+    def item(
+        self, component: Component, logical_id: str, description: str, key: str, quantity: float
+    ) -> LineItem:
+        """A line item priced from the catalogue; an unknown key gives an unpriced line, never zero."""
+        price = self.price(key)
+        if price is None:
+            return LineItem(component.name, logical_id, description, quantity, key, None, key)
+        return LineItem(
+            component.name, logical_id, description, quantity, price.unit, price.price, key, price.source, price.seen
+        )

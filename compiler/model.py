@@ -1,0 +1,88 @@
+"""The component base class and references between components.
+
+``Component`` is the base of every component kind; a kind lives in one
+module under ``compiler/components`` and holds its model, its build and its cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import Field, PrivateAttr
+
+from .base import NAME_PATTERN, NAME_RE, SpecModel
+from .usage import Usage
+
+if TYPE_CHECKING:
+    from .context import BuildContext
+    from .cost.model import CostContext, LineItem
+    from .metrics import Metric
+
+@dataclass(frozen=True)
+class Reference:
+    """A name in a spec that must resolve to another component of one of ``kinds``."""
+
+    path: tuple[Any, ...]  # relative to the component
+    target: str
+    kinds: tuple[str, ...]
+    what: str = "component"
+
+
+class Component(SpecModel):
+    """Base of every component kind.
+
+    Subclasses set ``kind: Literal["..."]`` and override what applies:
+    ``references`` (names they point at), ``build`` (troposphere resources), ``cost`` (line items),
+    ``metrics`` (what alarms and dashboards may watch), and, for things functions can use,
+    ``grant`` and ``provided_env``.
+    """
+
+    description: str | None = Field(None, description="What this component is for.")
+    usage: Usage | None = Field(None, description="Usage assumptions of this component for cost estimates.")
+
+    # Set by the spec after validation; the component's key under ``components``.
+    _name: str = PrivateAttr(default="")
+
+    #: Stateful kinds hold data; they get deletion protection and a stable nested stack.
+    stateful: ClassVar[bool] = False
+    #: Access levels a function may ask for in ``uses:`` (empty: cannot be used).
+    access_levels: ClassVar[tuple[str, ...]] = ()
+    #: Short description for docs and ``specc explain``.
+    summary: ClassVar[str] = ""
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def kind_name(self) -> str:
+        return self.model_fields["kind"].default  # type: ignore[index]
+
+    def references(self) -> Iterator[Reference]:
+        return iter(())
+
+    def build(self, ctx: BuildContext) -> None:
+        raise NotImplementedError(f"component kind {self.kind_name!r} has no build")
+
+    def cost(self, ctx: CostContext) -> list[LineItem]:
+        raise NotImplementedError
+
+    def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
+        """Named CloudWatch metrics of this component, for alarms and dashboards."""
+        return {}
+
+    def grant(self, ctx: BuildContext, access: str) -> list[Any]:
+        """IAM statements that give a function ``access`` to this component."""
+        return []
+
+    def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
+        """Environment variables a function using this component receives."""
+        return {}
+
+    def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+        """Cross-field checks pydantic cannot express; yields (relative path, message)."""
+        return iter(())
+
+__all__ = ["NAME_PATTERN", "NAME_RE", "Component", "Reference", "SpecModel"]
