@@ -1,9 +1,9 @@
 """The composition root: every command of the CLI, and every test, goes through here.
 
-    document = load("specs/kefir.yaml")
-    specs = validate(document)                    # {stage: Spec}, or SpecError
-    stages = compile_spec("specs/kefir.yaml")     # [CompiledStage], nothing written
-    write(stages, "output")                       # output/kefir/dev.yaml, ...
+document = load("specs/kefir.yaml")
+specs = validate(document)                    # {stage: Spec}, or SpecError
+stages = compile_spec("specs/kefir.yaml")     # [CompiledStage], nothing written
+write(stages, "output")                       # output/kefir/dev.yaml, ...
 """
 
 from __future__ import annotations
@@ -92,7 +92,9 @@ def compile_document(
     return results
 
 
-def compile_spec(path: str | Path, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT) -> list[CompiledStage]:
+def compile_spec(
+    path: str | Path, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT
+) -> list[CompiledStage]:
     return compile_document(load(path), stages, out)
 
 
@@ -113,7 +115,13 @@ def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> Compi
     ctx.raise_errors()
     body = template.to_dict()
     body["Metadata"] = {
-        "specc": {"version": __version__, "spec": document.path, "system": spec.system, "stage": stage, "region": ctx.region}
+        "specc": {
+            "version": __version__,
+            "spec": document.path,
+            "system": spec.system,
+            "stage": stage,
+            "region": ctx.region,
+        }
     }
     body = _ordered(body)
     return CompiledStage(
@@ -127,10 +135,26 @@ def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> Compi
     )
 
 
-_TOP_ORDER = ["AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Conditions", "Resources", "Outputs"]
+_TOP_ORDER = [
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Conditions",
+    "Resources",
+    "Outputs",
+]
 
 
-_RESOURCE_ORDER = ["Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "Properties"]
+_RESOURCE_ORDER = [
+    "Type",
+    "Condition",
+    "DependsOn",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Metadata",
+    "Properties",
+]
 
 
 def _ordered(body: dict[str, Any]) -> dict[str, Any]:

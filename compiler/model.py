@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .cost.model import CostContext, LineItem
     from .metrics import Metric
 
+
 @dataclass(frozen=True)
 class Reference:
     """A name in a spec that must resolve to another component of one of ``kinds``."""
@@ -58,7 +59,7 @@ class Component(SpecModel):
 
     @property
     def kind_name(self) -> str:
-        return self.model_fields["kind"].default  # type: ignore[index]
+        return type(self).model_fields["kind"].default
 
     def references(self) -> Iterator[Reference]:
         return iter(())
@@ -84,5 +85,6 @@ class Component(SpecModel):
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         """Cross-field checks pydantic cannot express; yields (relative path, message)."""
         return iter(())
+
 
 __all__ = ["NAME_PATTERN", "NAME_RE", "Component", "Reference", "SpecModel"]

@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, field_validator
 
+from .base import NAME_PATTERN, SpecModel
 from .components import component_kinds
-from .usage import Usage
 from .errors import Diagnostic, SpecError, dotted
 from .loader import Document, MarkedMap, MarkedSeq, locate
-from .base import NAME_PATTERN, SpecModel
 from .model import Component
+from .usage import Usage
 
 FORMAT_VERSION = 1
 
@@ -110,9 +110,7 @@ def validate_document(document: Document, stages: list[str] | None = None) -> di
         for wanted in stages:
             if wanted not in stage_names and stage_names:
                 diagnostics.append(
-                    document.diagnostic(
-                        ("stages",), f"no stage named {wanted!r}; stages are: {', '.join(stage_names)}"
-                    )
+                    document.diagnostic(("stages",), f"no stage named {wanted!r}; stages are: {', '.join(stage_names)}")
                 )
         stage_names = [s for s in stage_names if s in stages]
     if not stage_names:
@@ -171,7 +169,9 @@ def merged_for_stage(data: MarkedMap, stage: str, diagnostics: list[Diagnostic],
                 path = ("stages", stage, "components", name)
                 diagnostics.append(
                     document.diagnostic(
-                        path, f"stage overrides unknown component {name!r}{_suggest(name, list(components))}", key=True
+                        path,
+                        f"stage overrides unknown component {name!r}{_suggest(name, list(components))}",
+                        key=True,
                     )
                 )
     new_components = _copy_map(components)
@@ -250,10 +250,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     node = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif last and isinstance(node, dict):
@@ -275,7 +274,10 @@ def _message(path: tuple[Any, ...], error: dict[str, Any], data: Any, context: d
     if kind == "union_tag_invalid":
         tag = error["ctx"]["tag"]
         kinds = list(_KINDS)
-        return f"unknown component kind {tag!r}{_suggest(str(tag), kinds)}; kinds are: {', '.join(kinds)}", False
+        return (
+            f"unknown component kind {tag!r}{_suggest(str(tag), kinds)}; kinds are: {', '.join(kinds)}",
+            False,
+        )
     if kind == "union_tag_not_found":
         return f"missing 'kind'; kinds are: {', '.join(_KINDS)}", False
     if kind == "string_pattern_mismatch" and error["ctx"].get("pattern") == NAME_PATTERN:
@@ -331,9 +333,7 @@ def check_semantics(document: Document, spec: Spec, stage: str) -> list[Diagnost
                 hint = _suggest(reference.target, candidates)
                 choices = f" ({reference.what}s: {', '.join(candidates)})" if candidates else ""
                 errors.append(
-                    document.diagnostic(
-                        path, f"unknown {reference.what} {reference.target!r}{hint}{choices}"
-                    )
+                    document.diagnostic(path, f"unknown {reference.what} {reference.target!r}{hint}{choices}")
                 )
             elif target.kind_name not in reference.kinds:
                 expected = " or ".join(reference.kinds)
@@ -367,9 +367,9 @@ class SemanticContext:
 def raw_path_exists(data: Any, path: tuple[Any, ...]) -> bool:
     node = data
     for part in path:
-        if isinstance(node, (MarkedMap, dict)) and part in node:
-            node = node[part]
-        elif isinstance(node, (MarkedSeq, list)) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, (MarkedMap, dict)) and part in node) or (
+            isinstance(node, (MarkedSeq, list)) and isinstance(part, int) and part < len(node)
+        ):
             node = node[part]
         else:
             return False

@@ -133,7 +133,11 @@ class Function(Component):
             AssumeRolePolicyDocument=PolicyDocument(
                 Version="2012-10-17",
                 Statement=[
-                    Statement(Effect=Allow, Principal=Principal("Service", "lambda.amazonaws.com"), Action=[AssumeRole])
+                    Statement(
+                        Effect=Allow,
+                        Principal=Principal("Service", "lambda.amazonaws.com"),
+                        Action=[AssumeRole],
+                    )
                 ],
             ),
             Policies=[
@@ -202,7 +206,13 @@ class Function(Component):
         arch = "arm" if self.architecture == "arm64" else "x86"
         return [
             ctx.item(self, self.logical_id, "requests", "lambda.requests", invocations / 1e6),
-            ctx.item(self, self.logical_id, f"compute ({self.memory} MB, {arch})", f"lambda.gb_second_{arch}", gb_seconds),
+            ctx.item(
+                self,
+                self.logical_id,
+                f"compute ({self.memory} MB, {arch})",
+                f"lambda.gb_second_{arch}",
+                gb_seconds,
+            ),
         ]
 
 

@@ -73,7 +73,10 @@ class Table(Component):
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for name, index in self.indexes.items():
             if not (1 <= len(name) <= 255) or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-                yield ("indexes", name), f"index name {name!r} may hold only letters, digits, '_', '-' and '.'"
+                yield (
+                    ("indexes", name),
+                    f"index name {name!r} may hold only letters, digits, '_', '-' and '.'",
+                )
             if index.partition_key == self.partition_key and index.sort_key == self.sort_key:
                 yield ("indexes", name), "index has the same keys as the table; it would add nothing"
         if len(self.indexes) > 20:
@@ -116,9 +119,7 @@ class Table(Component):
         if indexes:
             table.GlobalSecondaryIndexes = indexes
         if self.ttl_attribute:
-            table.TimeToLiveSpecification = ddb.TimeToLiveSpecification(
-                AttributeName=self.ttl_attribute, Enabled=True
-            )
+            table.TimeToLiveSpecification = ddb.TimeToLiveSpecification(AttributeName=self.ttl_attribute, Enabled=True)
         ctx.add(self, table)
         ctx.output(self, pascal(self.name) + "TableName", Ref(table), f"Name of the {self.name} table")
 
@@ -162,4 +163,3 @@ def _key_schema(partition: str, sort: str | None) -> list[ddb.KeySchema]:
     if sort:
         schema.append(ddb.KeySchema(AttributeName=sort, KeyType="RANGE"))
     return schema
-

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..model import Component
     from ..spec import Spec
 
+
 @dataclass(frozen=True)
 class Price:
     key: str
@@ -90,13 +91,19 @@ class CostContext:
             return None
         return Price(key, float(entry["price"]), entry["unit"], entry["source"], entry["seen"])
 
-    def item(
-        self, component: Component, logical_id: str, description: str, key: str, quantity: float
-    ) -> LineItem:
+    def item(self, component: Component, logical_id: str, description: str, key: str, quantity: float) -> LineItem:
         """A line item priced from the catalogue; an unknown key gives an unpriced line, never zero."""
         price = self.price(key)
         if price is None:
             return LineItem(component.name, logical_id, description, quantity, key, None, key)
         return LineItem(
-            component.name, logical_id, description, quantity, price.unit, price.price, key, price.source, price.seen
+            component.name,
+            logical_id,
+            description,
+            quantity,
+            price.unit,
+            price.price,
+            key,
+            price.source,
+            price.seen,
         )
