@@ -109,6 +109,8 @@ def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> Compi
     template.set_version("2010-09-09")
     description = spec.description or f"The {spec.system} system"
     template.set_description(f"{description} ({stage} stage). Compiled by specc from {document.path}; do not edit.")
+    # The stage's merged view, so Metadata points at an overlay line when the value came from one.
+    document = getattr(spec, "_document", None) or document
     ctx = BuildContext(spec=spec, stage_name=stage, document=document, output_dir=target_dir, template=template)
     for component in spec.components.values():
         component.build(ctx)

@@ -60,6 +60,7 @@ class BuildContext:
     template: Template = field(default_factory=Template)
     owners: dict[str, Owner] = field(default_factory=dict)
     errors: list[Diagnostic] = field(default_factory=list)
+    output_owners: dict[str, str] = field(default_factory=dict)
 
     # -- facts about the stage ------------------------------------------------------------
     @property
@@ -154,6 +155,15 @@ class BuildContext:
     # -- outputs ------------------------------------------------------------------------------
     def output(self, owner: Component | str, name: str, value: Any, description: str) -> None:
         """A stack output exported as ``<stack name>-<name>`` for other stacks and the frontend."""
+        component = owner if isinstance(owner, str) else owner.name
+        if name in self.template.outputs:
+            first = self.output_owners.get(name, "?")
+            self.fail(
+                ("components", component),
+                f"output '{name}' is produced both here and by components.{first}; rename one of them",
+            )
+            return
+        self.output_owners[name] = component
         self.template.add_output(
             Output(
                 name,

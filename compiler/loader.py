@@ -241,6 +241,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.error(node, path, f"YAML tag '{node.tag}' is not allowed in a spec; write a plain list")
             seq = MarkedSeq(mark=Mark.of(node))
             for index, item in enumerate(node.value):
                 seq.append(self.build(item, (*path, index), depth + 1))

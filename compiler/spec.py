@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from .base import NAME_PATTERN, SpecModel
 from .components import component_kinds
@@ -93,6 +93,8 @@ class Spec(SpecModel):
             raise ValueError(f"unknown component kind {unknown[0]!r}; kinds are: {', '.join(_KINDS)}")
         return value
 
+    _document: Document | None = PrivateAttr(default=None)
+
     def of_kind(self, kind: type[Component]) -> list[Component]:
         return [c for c in self.components.values() if isinstance(c, kind)]
 
@@ -119,9 +121,13 @@ def validate_document(document: Document, stages: list[str] | None = None) -> di
     per_stage: dict[str, list[Diagnostic]] = {}
     for stage in stage_names:
         merged = merged_for_stage(data, stage, diagnostics, document) if stage else data
-        spec, errors = _validate_merged(document, merged)
+        # Errors are located in the merged data, so a bad value from a stage overlay points there.
+        stage_document = Document(document.path, merged)
+        spec, errors = _validate_merged(stage_document, merged)
+        if spec is not None:
+            spec._document = stage_document
         if spec is not None and stage:
-            errors += check_semantics(document, spec, stage)
+            errors += check_semantics(stage_document, spec, stage)
         per_stage[stage] = errors
         if spec is not None and not errors:
             results[stage] = spec
@@ -224,7 +230,11 @@ def explain(document: Document, data: Any, exc: ValidationError, context: dict[s
     """Turn pydantic's errors into located, actionable diagnostics."""
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
-        path = _data_path(data, tuple(error["loc"]))
+        loc = tuple(error["loc"])
+        if "[key]" in loc:  # a dict key failed validation (e.g. a component name): point at the key
+            loc = tuple(p for p in loc if p != "[key]")
+            error = {**error, "on_key": True}
+        path = _data_path(data, loc)
         grouped.setdefault(path, []).append(error)
     out = []
     for path, errors in grouped.items():
@@ -232,16 +242,22 @@ def explain(document: Document, data: Any, exc: ValidationError, context: dict[s
         on_key = False
         for error in errors:
             message, key = _message(path, error, data, context)
-            on_key = on_key or key
+            on_key = on_key or key or bool(error.get("on_key"))
             if message not in messages:
                 messages.append(message)
-        message = messages[0] if len(messages) == 1 else "expected " + " or ".join(_as_expectation(m) for m in messages)
+        if len(messages) == 1:
+            message = messages[0]
+        else:
+            got = errors[0].get("input")
+            message = "must be " + " or ".join(_as_expectation(m) for m in messages)
+            if not isinstance(got, (dict, list)):
+                message += f", got {got!r}"
         out.append(document.diagnostic(path, message, key=on_key))
     return out
 
 
 def _as_expectation(message: str) -> str:
-    return message.removeprefix("Input should be ").removeprefix("input should be ")
+    return message.removeprefix("must be ").split(", got ")[0]
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -275,7 +291,7 @@ def _message(path: tuple[Any, ...], error: dict[str, Any], data: Any, context: d
         tag = error["ctx"]["tag"]
         kinds = list(_KINDS)
         return (
-            f"unknown component kind {tag!r}{_suggest(str(tag), kinds)}; kinds are: {', '.join(kinds)}",
+            f"unknown component kind {tag!r}{_suggest(str(tag), kinds)} (kinds: {', '.join(kinds)})",
             False,
         )
     if kind == "union_tag_not_found":
@@ -288,6 +304,11 @@ def _message(path: tuple[Any, ...], error: dict[str, Any], data: Any, context: d
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
+    elif message.startswith("Input should be "):
+        # "Input should be a valid integer" -> "must be a valid integer, got 'big'"
+        message = "must be " + message.removeprefix("Input should be ").split(", unable to")[0]
+        if not isinstance(error.get("input"), (dict, list)):
+            message += f", got {error.get('input')!r}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         message = f"expected a mapping, got {_type_name(error.get('input'))}"
     elif kind == "list_type":
@@ -322,7 +343,7 @@ def _suggest(word: str, candidates: list[str]) -> str:
 
 
 def check_semantics(document: Document, spec: Spec, stage: str) -> list[Diagnostic]:
-    errors: list[Diagnostic] = []
+    errors: list[Diagnostic] = _id_collisions(document, spec)
     for name, component in spec.components.items():
         base = ("components", name)
         for reference in component.references():
@@ -345,6 +366,29 @@ def check_semantics(document: Document, spec: Spec, stage: str) -> list[Diagnost
                 )
         for rel_path, message in component.validate_semantics(SemanticContext(spec, stage)):
             errors.append(document.diagnostic((*base, *rel_path), message))
+    return errors
+
+
+def _id_collisions(document: Document, spec: Spec) -> list[Diagnostic]:
+    """Names that differ only in '-' vs '_' would give the same logical IDs."""
+    from .context import pascal
+
+    first: dict[str, str] = {}
+    errors = []
+    for name in spec.components:
+        key = pascal(name)
+        if key in first:
+            there = document.mark_for(("components", first[key]), key=True)
+            errors.append(
+                document.diagnostic(
+                    ("components", name),
+                    f"component names {first[key]!r} (line {there.line}, column {there.col}) and {name!r} "
+                    f"both give the logical ID prefix {key!r}; rename one of them",
+                    key=True,
+                )
+            )
+        else:
+            first[key] = name
     return errors
 
 
