@@ -82,6 +82,10 @@ class Component(SpecModel):
         """Environment variables a function using this component receives."""
         return {}
 
+    def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
+        """Key-policy statements the AWS services behind this component need on KMS key component ``key``."""
+        return []
+
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         """Cross-field checks pydantic cannot express; yields (relative path, message)."""
         return iter(())
