@@ -1,0 +1,38 @@
+"""The price catalogue shipped with specc: ``prices/<region>.json``, read once per region.
+
+Each file is ``{"region", "currency", "note", "prices": {key: entry}}``; an entry is
+``{price, unit, description, source, seen, free_tier?, free_tier_pool?}``. Keys are
+``<service>.<thing>`` (``lambda.requests``, ``rds.instance_hours.postgres.db.t3.micro``); the
+quantity a component passes to ``CostContext.item`` is in the entry's ``unit``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+REQUIRED_FIELDS = ("price", "unit", "description", "source", "seen")
+
+
+def regions() -> list[str]:
+    """Regions that have a catalogue, sorted."""
+    folder = resources.files(__package__).joinpath("prices")
+    return sorted(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+@cache
+def catalogue(region: str) -> dict[str, Any]:
+    """The whole catalogue document of a region; empty prices when the region has none."""
+    path = resources.files(__package__).joinpath("prices", f"{region}.json")
+    if not path.is_file():
+        return {"region": region, "currency": "USD", "note": "", "prices": {}}
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def load_prices(region: str) -> dict[str, dict[str, Any]]:
+    """``{key: entry}`` for a region (empty when specc has no catalogue for it: everything is "not priced")."""
+    prices: dict[str, dict[str, Any]] = catalogue(region)["prices"]
+    return prices
