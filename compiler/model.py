@@ -52,6 +52,10 @@ class Component(SpecModel):
     access_levels: ClassVar[tuple[str, ...]] = ()
     #: Short description for docs and ``specc explain``.
     summary: ClassVar[str] = ""
+    #: Where ``specc diagram`` draws the kind: "edge", "frontend", "cdn", "api", "auth", "compute", "messaging",
+    #: "data", "storage", "security", "schedule", "monitoring", "cicd" or "network" (components that
+    #: reference a network are drawn inside it). Empty: derived from the kind name (compiler/diagram.py).
+    diagram_group: ClassVar[str] = ""
 
     @property
     def name(self) -> str:
