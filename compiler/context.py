@@ -137,7 +137,11 @@ class BuildContext:
             if expected is dict or expected == (dict,):
                 existing = dict(resource.properties.get(prop_name) or {})
                 resource.properties[prop_name] = {**tags, **existing}
-            elif expected is Tags or (isinstance(expected, type) and issubclass(expected, Tags)):
+            elif (
+                expected is Tags
+                or (isinstance(expected, type) and issubclass(expected, Tags))
+                or getattr(expected, "__name__", "") == "validate_tags_or_list"  # KMS, Secrets Manager, CloudFront
+            ):
                 existing = resource.properties.get(prop_name)
                 merged = Tags(**tags)
                 if existing is not None:
