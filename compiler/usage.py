@@ -1,4 +1,21 @@
-"""Usage assumptions a spec declares for cost estimates (system, stage and component level)."""
+"""Usage assumptions a spec declares for cost estimates (system, stage and component level).
+
+```yaml
+usage:                       # system-wide
+  requests_per_month: 2000000
+stages:
+  dev:
+    usage: {requests_per_month: 50000}    # this stage
+components:
+  api:
+    kind: http_api
+    usage: {avg_payload_kb: 4}            # this component, every stage
+```
+
+A value is looked up component > stage > system > ``DEFAULT_USAGE``; every value an estimate used
+is printed with it, marked "declared" or "default". Things the spec itself states (memory, instance
+classes, task counts, alarms) are read from the components, never from usage.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +29,21 @@ HOURS_PER_MONTH = 730  # AWS pricing pages use 730 hours a month
 class Usage(SpecModel):
     """Monthly usage assumptions. Anything left out falls back to the documented default."""
 
-    requests_per_month: float | None = Field(None, ge=0, description="API requests or function invocations per month.")
-    avg_duration_ms: float | None = Field(None, ge=0, description="Average function duration in milliseconds.")
+    requests_per_month: float | None = Field(
+        None, ge=0, description="API requests or function invocations per month.", examples=[2_000_000]
+    )
+    avg_duration_ms: float | None = Field(
+        None, ge=0, description="Average function duration in milliseconds.", examples=[120]
+    )
     avg_payload_kb: float | None = Field(None, ge=0, description="Average request/response payload in KB.")
-    stored_gb: float | None = Field(None, ge=0, description="Data stored, in GB (tables, buckets, databases).")
+    stored_gb: float | None = Field(
+        None, ge=0, description="Data stored, in GB (tables, buckets, databases, images).", examples=[20]
+    )
     reads_per_month: float | None = Field(None, ge=0, description="Table or bucket reads per month.")
     writes_per_month: float | None = Field(None, ge=0, description="Table or bucket writes per month.")
-    monthly_active_users: float | None = Field(None, ge=0, description="Users who sign in at least once a month.")
+    monthly_active_users: float | None = Field(
+        None, ge=0, description="Users who sign in at least once a month.", examples=[5_000]
+    )
     emails_per_month: float | None = Field(None, ge=0, description="Emails sent per month.")
     data_transfer_gb: float | None = Field(None, ge=0, description="Data transferred out to the internet, GB/month.")
     invocations_per_month: float | None = Field(None, ge=0, description="Schedule or queue invocations per month.")
@@ -26,7 +51,31 @@ class Usage(SpecModel):
     log_gb: float | None = Field(None, ge=0, description="Log data ingested per month, GB.")
     messages_per_month: float | None = Field(None, ge=0, description="WebSocket or SNS messages per month.")
     connection_minutes: float | None = Field(None, ge=0, description="WebSocket connection minutes per month.")
-    hours_per_month: float | None = Field(None, ge=0, le=744, description="Hours an always-on resource runs.")
+    hours_per_month: float | None = Field(
+        None, ge=0, le=744, description="Hours an always-on resource runs (730 is all month)."
+    )
+    data_processed_gb: float | None = Field(
+        None, ge=0, description="Data processed by NAT gateways or VPC endpoints, GB/month."
+    )
+    load_balancer_lcus: float | None = Field(
+        None, ge=0, description="Average load balancer capacity units (LCUs) in use over the month."
+    )
+    io_requests_per_month: float | None = Field(
+        None, ge=0, description="Database storage I/O requests per month (DocumentDB Standard)."
+    )
+    backup_gb: float | None = Field(
+        None, ge=0, description="Backup storage beyond the free allowance (100% of the database's storage), GB."
+    )
+    dns_queries_per_month: float | None = Field(None, ge=0, description="DNS queries per month (non-alias records).")
+    api_calls_per_month: float | None = Field(
+        None, ge=0, description="API calls per month to a secret or key (Secrets Manager, KMS)."
+    )
+    trace_sample_rate: float | None = Field(
+        None, ge=0, le=1, description="Share of requests X-Ray records as traces (default sampling is 5%)."
+    )
+    action_minutes: float | None = Field(
+        None, ge=0, description="Pipeline action execution minutes per month (CodePipeline V2)."
+    )
 
 
 #: Used where a spec is silent; printed in every report as "default".
@@ -46,4 +95,12 @@ DEFAULT_USAGE: dict[str, float] = {
     "messages_per_month": 1_000_000,
     "connection_minutes": 1_000_000,
     "hours_per_month": HOURS_PER_MONTH,
+    "data_processed_gb": 10,
+    "load_balancer_lcus": 1,
+    "io_requests_per_month": 10_000_000,
+    "backup_gb": 0,
+    "dns_queries_per_month": 1_000_000,
+    "api_calls_per_month": 10_000,
+    "trace_sample_rate": 0.05,
+    "action_minutes": 100,
 }

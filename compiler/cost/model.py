@@ -52,6 +52,7 @@ class Assumption:
     name: str
     value: float
     declared: bool
+    scope: str = "default"  # where the value came from: component, stage, system or default
 
 
 @dataclass
@@ -66,22 +67,26 @@ class CostContext:
 
     def usage(self, component: Component, name: str) -> float:
         """Component usage > stage usage > system usage > default; each use is recorded."""
-        layers = [
-            getattr(component, "usage", None),
-            self.spec.stages[self.stage].usage,
-            self.spec.usage,
-        ]
-        for layer in layers:
+        layers = (
+            ("component", getattr(component, "usage", None)),
+            ("stage", self.spec.stages[self.stage].usage),
+            ("system", self.spec.usage),
+        )
+        for scope, layer in layers:
             value = getattr(layer, name, None) if layer is not None else None
             if value is not None:
-                self._assume(component.name if layer is layers[0] else "", name, value, True)
+                self._assume(component.name if scope == "component" else "", name, value, True, scope)
                 return float(value)
         value = DEFAULT_USAGE[name]
-        self._assume("", name, value, False)
+        self._assume("", name, value, False, "default")
         return float(value)
 
-    def _assume(self, component: str, name: str, value: float, declared: bool) -> None:
-        assumption = Assumption(component, name, value, declared)
+    def hours(self, component: Component) -> float:
+        """Hours an always-on resource of ``component`` runs this month (usage ``hours_per_month``)."""
+        return self.usage(component, "hours_per_month")
+
+    def _assume(self, component: str, name: str, value: float, declared: bool, scope: str) -> None:
+        assumption = Assumption(component, name, float(value), declared, scope)
         if assumption not in self.assumptions:
             self.assumptions.append(assumption)
 
