@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from troposphere import AWSHelperFn, Export, GetAtt, Output, Ref, Sub, Tags, Template
 
 from .errors import Diagnostic, SpecError
+from .security import checkov_skips
 
 if TYPE_CHECKING:
     from troposphere import AWSObject
@@ -110,6 +111,9 @@ class BuildContext:
             "component": name,
             "source": f"{self.document.path}:{mark.line}:{mark.col}",
         }
+        skips = checkov_skips(self.spec, None if isinstance(owner, str) else owner, resource.resource_type)
+        if skips:
+            metadata["checkov"] = {"skip": skips}
         resource.Metadata = metadata
         if resource.resource_type in STATEFUL_TYPES:
             self.protect(resource, snapshot=resource.resource_type in SNAPSHOT_TYPES)

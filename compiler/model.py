@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field, PrivateAttr
 
 from .base import NAME_PATTERN, NAME_RE, SpecModel
+from .security import Security
 from .usage import Usage
 
 if TYPE_CHECKING:
@@ -42,6 +43,18 @@ class Component(SpecModel):
 
     description: str | None = Field(None, description="What this component is for.")
     usage: Usage | None = Field(None, description="Usage assumptions of this component for cost estimates.")
+    renamed_from: str | None = Field(
+        None,
+        pattern=NAME_PATTERN,
+        description=(
+            "The name this component had before it was renamed. Its logical IDs (and so the deployed resources, "
+            "with their data) stay those of the old name; `specc diff` shows a rename, not a replacement."
+        ),
+        examples=["photos"],
+    )
+    security: Security | None = Field(
+        None, description="Checkov checks this component knowingly does not meet, each with the reason."
+    )
 
     # Set by the spec after validation; the component's key under ``components``.
     _name: str = PrivateAttr(default="")
@@ -60,6 +73,11 @@ class Component(SpecModel):
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def id_name(self) -> str:
+        """The name logical IDs and physical names derive from: ``renamed_from`` if set, else the name."""
+        return self.renamed_from or self._name
 
     @property
     def kind_name(self) -> str:

@@ -18,6 +18,7 @@ from .components import component_kinds
 from .errors import Diagnostic, SpecError, dotted
 from .loader import Document, MarkedMap, MarkedSeq, locate
 from .model import Component
+from .security import Security
 from .usage import Usage
 
 FORMAT_VERSION = 1
@@ -71,6 +72,7 @@ class Spec(SpecModel):
     region: Region = Field("us-east-1", description="Default AWS region of every stage.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every resource of every stage.")
     usage: Usage | None = Field(None, description="Usage assumptions for cost estimates, for every stage.")
+    security: Security | None = Field(None, description="Checkov checks every component knowingly does not meet, with the reason.")
     defaults: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Settings applied to every component of a kind unless the component sets them itself.",

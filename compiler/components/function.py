@@ -72,15 +72,15 @@ class Function(Component):
 
     @property
     def logical_id(self) -> str:
-        return pascal(self.name) + "Function"
+        return pascal(self.id_name) + "Function"
 
     @property
     def role_id(self) -> str:
-        return pascal(self.name) + "Role"
+        return pascal(self.id_name) + "Role"
 
     @property
     def log_group_id(self) -> str:
-        return pascal(self.name) + "LogGroup"
+        return pascal(self.id_name) + "LogGroup"
 
     def references(self) -> Iterator[Reference]:
         for target in self.uses:
@@ -105,7 +105,7 @@ class Function(Component):
     def build(self, ctx: BuildContext) -> None:
         log_group = cwlogs.LogGroup(
             self.log_group_id,
-            LogGroupName=f"/specc/{ctx.system}/{ctx.stage_name}/{self.name}",
+            LogGroupName=f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}",
             RetentionInDays=ctx.stage.log_retention_days,
         )
         ctx.add(self, log_group)

@@ -84,7 +84,7 @@ class Table(Component):
 
     @property
     def logical_id(self) -> str:
-        return pascal(self.name) + "Table"
+        return pascal(self.id_name) + "Table"
 
     def _key_attributes(self) -> list[str]:
         names = [self.partition_key, self.sort_key]
@@ -121,7 +121,7 @@ class Table(Component):
         if self.ttl_attribute:
             table.TimeToLiveSpecification = ddb.TimeToLiveSpecification(AttributeName=self.ttl_attribute, Enabled=True)
         ctx.add(self, table)
-        ctx.output(self, pascal(self.name) + "TableName", Ref(table), f"Name of the {self.name} table")
+        ctx.output(self, pascal(self.id_name) + "TableName", Ref(table), f"Name of the {self.name} table")
 
     def grant(self, ctx: BuildContext, access: str) -> list[Any]:
         actions = {"read": READ_ACTIONS, "write": WRITE_ACTIONS, "read_write": READ_ACTIONS + WRITE_ACTIONS}[access]
