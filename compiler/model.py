@@ -41,7 +41,9 @@ class Component(SpecModel):
     ``grant`` and ``provided_env``.
     """
 
-    description: str | None = Field(None, description="What this component is for.")
+    description: str | None = Field(
+        None, description="What this component is for.", examples=["Stores the to-do items"]
+    )
     usage: Usage | None = Field(None, description="Usage assumptions of this component for cost estimates.")
     renamed_from: str | None = Field(
         None,

@@ -10,9 +10,10 @@ SCHEMA_PATH = "schemas/specc.schema.json"
 
 
 def json_schema() -> dict[str, Any]:
+    from .schema_docs import DocumentedSchema, complete
     from .spec import Spec
 
-    schema = Spec.model_json_schema(mode="validation")
+    schema = complete(Spec.model_json_schema(mode="validation", schema_generator=DocumentedSchema))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
 

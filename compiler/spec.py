@@ -54,7 +54,9 @@ class Stage(SpecModel):
             "for throwaway stages."
         ),
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Extra tags on every resource of this stage.")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Extra tags on every resource of this stage.", examples=[{"env": "dev"}]
+    )
     usage: Usage | None = Field(None, description="Usage assumptions for cost estimates on this stage.")
     components: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
@@ -68,9 +70,13 @@ class Spec(SpecModel):
 
     specc: Literal[1] = Field(description="Spec format version. Always 1 for now.")
     system: Name = Field(description="System name; prefixes stack and resource names.", examples=["kefir"])
-    description: str | None = Field(None, description="What the system is, for people and stack descriptions.")
+    description: str | None = Field(
+        None, description="What the system is, for people and stack descriptions.", examples=["A to-do API"]
+    )
     region: Region = Field("us-east-1", description="Default AWS region of every stage.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags on every resource of every stage.")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags on every resource of every stage.", examples=[{"team": "platform"}]
+    )
     usage: Usage | None = Field(None, description="Usage assumptions for cost estimates, for every stage.")
     security: Security | None = Field(None, description="Checkov checks every component knowingly does not meet, with the reason.")
     defaults: dict[str, dict[str, Any]] = Field(
@@ -84,7 +90,9 @@ class Spec(SpecModel):
         examples=[{"dev": {"removal_policy": "delete"}, "prod": {}}],
     )
     components: dict[Name, AnyComponent] = Field(  # type: ignore[valid-type]
-        description="The parts of the system, by name. Names become logical IDs.", min_length=1
+        description="The parts of the system, by name. Names become logical IDs.",
+        min_length=1,
+        examples=[{"items": {"kind": "table", "partition_key": "PK"}}],
     )
 
     @field_validator("defaults")

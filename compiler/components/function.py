@@ -45,7 +45,9 @@ class Function(Component):
     """An AWS Lambda function; code is a local directory that ``aws cloudformation package`` uploads."""
 
     kind: Literal["function"] = "function"
-    code: str = Field(description="Directory of the function's code, relative to the spec file.")
+    code: str = Field(
+        description="Directory of the function's code, relative to the spec file.", examples=["handlers/todo"]
+    )
     handler: str = Field("index.handler", description="Entry point, as the runtime expects it.")
     runtime: Runtime = Field("nodejs22.x", description="Lambda runtime.")
     architecture: Literal["arm64", "x86_64"] = Field("arm64", description="Instruction set; arm64 costs less.")
@@ -54,6 +56,7 @@ class Function(Component):
     environment: dict[str, str] = Field(
         default_factory=dict,
         description="Plain environment variables. Secrets belong in a secret component, not here.",
+        examples=[{"LOG_LEVEL": "info"}],
     )
     uses: dict[str, Literal["read", "write", "read_write", "invoke", "publish", "send"]] = Field(
         default_factory=dict,
@@ -64,7 +67,10 @@ class Function(Component):
         examples=[{"data": "read_write", "photos": "read"}],
     )
     reserved_concurrency: int | None = Field(
-        None, ge=0, description="Reserved concurrent executions; caps cost and protects downstream systems."
+        None,
+        ge=0,
+        description="Reserved concurrent executions; caps cost and protects downstream systems.",
+        examples=[10],
     )
     tracing: bool = Field(True, description="AWS X-Ray active tracing.")
 

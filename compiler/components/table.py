@@ -61,8 +61,14 @@ class Table(Component):
         description="Types of key attributes that are not strings.",
         examples=[{"createdAt": "number"}],
     )
-    indexes: dict[str, Index] = Field(default_factory=dict, description="Global secondary indexes by name.")
-    ttl_attribute: str | None = Field(None, description="Attribute holding an expiry epoch time (TTL).")
+    indexes: dict[str, Index] = Field(
+        default_factory=dict,
+        description="Global secondary indexes by name.",
+        examples=[{"GSI1": {"partition_key": "GSI1PK", "sort_key": "GSI1SK"}}],
+    )
+    ttl_attribute: str | None = Field(
+        None, description="Attribute holding an expiry epoch time (TTL).", examples=["expiresAt"]
+    )
     point_in_time_recovery: bool = Field(True, description="Continuous backups for 35 days.")
     billing: Literal["on_demand"] = Field("on_demand", description="Capacity mode.")
 
