@@ -106,6 +106,14 @@ class Component(SpecModel):
         """Environment variables a function using this component receives."""
         return {}
 
+    def secret_arn(self, ctx: BuildContext) -> Any | None:
+        """ARN of the Secrets Manager secret this component holds, for services and builds that inject it.
+
+        Default: the single ``*SECRET_ARN`` variable of ``provided_env`` (secrets, database credentials).
+        """
+        arns = [v for k, v in sorted(self.provided_env(ctx).items()) if k.endswith("SECRET_ARN")]
+        return arns[0] if len(arns) == 1 else None
+
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
         """Key-policy statements the AWS services behind this component need on KMS key component ``key``."""
         return []
