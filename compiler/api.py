@@ -29,6 +29,7 @@ class CompiledStage:
     text: str
     path: Path  # where the template is (or would be) written
     extra_files: dict[Path, str] = field(default_factory=dict)  # nested stack children, cost reports
+    spec: Any = None  # the validated Spec of this stage (for cost estimates)
 
     @property
     def stack_name(self) -> str:
@@ -92,6 +93,16 @@ def compile_document(
     return results
 
 
+def estimate_spec(
+    path: str | Path, stages: list[str] | None = None, region: str | None = None, free_tier: bool = False
+) -> list[Any]:
+    """Monthly cost estimates (``compiler.cost.engine.Estimate``), one per stage; SpecError on a bad spec."""
+    from .cost.engine import estimate
+
+    specs = validate(load(path), stages)
+    return [estimate(spec, stage, region=region, free_tier=free_tier) for stage, spec in specs.items()]
+
+
 def compile_spec(
     path: str | Path, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT
 ) -> list[CompiledStage]:
@@ -134,6 +145,7 @@ def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> Compi
         template=body,
         text=to_yaml(body),
         path=target_dir / f"{stage}.yaml",
+        spec=spec,
     )
 
 

@@ -36,6 +36,11 @@ def compile_command(files: tuple[str, ...], stages: tuple[str, ...], out: str, f
     if errors:
         _print_diagnostics(errors, fmt)
         sys.exit(1)
+    from ..cost.engine import estimate
+    from ..cost.report import to_json
+
+    for c in compiled:  # the stage's cost estimate beside its template
+        c.extra_files[c.path.with_name(f"{c.stage}.cost.json")] = to_json(estimate(c.spec, c.stage))
     api.write(compiled)
     if fmt == "json":
         click.echo(

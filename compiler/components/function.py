@@ -210,7 +210,7 @@ class Function(Component):
         duration_s = ctx.usage(self, "avg_duration_ms") / 1000
         gb_seconds = invocations * duration_s * self.memory / 1024
         arch = "arm" if self.architecture == "arm64" else "x86"
-        return [
+        items = [
             ctx.item(self, self.logical_id, "requests", "lambda.requests", invocations / 1e6),
             ctx.item(
                 self,
@@ -219,7 +219,12 @@ class Function(Component):
                 f"lambda.gb_second_{arch}",
                 gb_seconds,
             ),
+            *ctx.log_items(self, self.log_group_id),
         ]
+        if self.tracing:
+            traces = invocations * ctx.usage(self, "trace_sample_rate")
+            items.append(ctx.item(self, self.logical_id, "X-Ray traces recorded", "xray.traces_recorded", traces / 1e6))
+        return items
 
 
 def awslambda_invoke() -> Any:

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..usage import DEFAULT_USAGE, HOURS_PER_MONTH, Usage
 
-__all__ = ["DEFAULT_USAGE", "HOURS_PER_MONTH", "Usage"]
+__all__ = ["DAYS_PER_MONTH", "DEFAULT_USAGE", "HOURS_PER_MONTH", "Usage"]
+
+#: 730 hours / 24: the month AWS pricing pages use.
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 
 if TYPE_CHECKING:
     from ..model import Component
@@ -80,6 +83,26 @@ class CostContext:
         value = DEFAULT_USAGE[name]
         self._assume("", name, value, False, "default")
         return float(value)
+
+    def log_items(self, component: Component, logical_id: str, what: str = "logs") -> list[LineItem]:
+        """CloudWatch Logs ingestion (usage ``log_gb``) and the storage it settles at under the stage's retention.
+
+        Stored GB at steady state = daily ingestion x retention days = ``log_gb / 30.42 x retention``
+        (AWS bills archived logs compressed, so this is an upper bound).
+        """
+        ingested = self.usage(component, "log_gb")
+        retention = self.spec.stages[self.stage].log_retention_days
+        stored = ingested / DAYS_PER_MONTH * retention
+        return [
+            self.item(component, logical_id, f"{what} ingestion", "cloudwatch.logs_ingestion_gb", ingested),
+            self.item(
+                component,
+                logical_id,
+                f"{what} storage ({retention}-day retention)",
+                "cloudwatch.logs_storage_gb",
+                stored,
+            ),
+        ]
 
     def hours(self, component: Component) -> float:
         """Hours an always-on resource of ``component`` runs this month (usage ``hours_per_month``)."""
