@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "compile": "compile:compile_command",
     "lint": "lint:lint",
     "schema": "schema:schema",
+    "diff": "diff:diff",
     "cost": "cost:cost",
 }
 
