@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "lint": "lint:lint",
     "schema": "schema:schema",
     "diff": "diff:diff",
+    "reference": "reference:reference",
     "cost": "cost:cost",
 }
 
