@@ -118,6 +118,10 @@ class Component(SpecModel):
         """Key-policy statements the AWS services behind this component need on KMS key component ``key``."""
         return []
 
+    def bucket_statements(self, ctx: BuildContext, bucket: str) -> list[Any]:
+        """Bucket-policy statements this component needs on bucket component ``bucket`` (e.g. CloudFront reads)."""
+        return []
+
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         """Cross-field checks pydantic cannot express; yields (relative path, message)."""
         return iter(())
