@@ -35,46 +35,71 @@ class Usage(SpecModel):
     avg_duration_ms: float | None = Field(
         None, ge=0, description="Average function duration in milliseconds.", examples=[120]
     )
-    avg_payload_kb: float | None = Field(None, ge=0, description="Average request/response payload in KB.")
+    avg_payload_kb: float | None = Field(
+        None, ge=0, description="Average request/response payload in KB.", examples=[4]
+    )
     stored_gb: float | None = Field(
         None, ge=0, description="Data stored, in GB (tables, buckets, databases, images).", examples=[20]
     )
-    reads_per_month: float | None = Field(None, ge=0, description="Table or bucket reads per month.")
-    writes_per_month: float | None = Field(None, ge=0, description="Table or bucket writes per month.")
+    reads_per_month: float | None = Field(
+        None, ge=0, description="Table or bucket reads per month.", examples=[5000000]
+    )
+    writes_per_month: float | None = Field(
+        None, ge=0, description="Table or bucket writes per month.", examples=[1000000]
+    )
     monthly_active_users: float | None = Field(
         None, ge=0, description="Users who sign in at least once a month.", examples=[5_000]
     )
-    emails_per_month: float | None = Field(None, ge=0, description="Emails sent per month.")
-    data_transfer_gb: float | None = Field(None, ge=0, description="Data transferred out to the internet, GB/month.")
-    invocations_per_month: float | None = Field(None, ge=0, description="Schedule or queue invocations per month.")
-    build_minutes: float | None = Field(None, ge=0, description="Build minutes per month (CodeBuild, Amplify).")
-    log_gb: float | None = Field(None, ge=0, description="Log data ingested per month, GB.")
-    messages_per_month: float | None = Field(None, ge=0, description="WebSocket or SNS messages per month.")
-    connection_minutes: float | None = Field(None, ge=0, description="WebSocket connection minutes per month.")
+    emails_per_month: float | None = Field(None, ge=0, description="Emails sent per month.", examples=[20000])
+    data_transfer_gb: float | None = Field(
+        None, ge=0, description="Data transferred out to the internet, GB/month.", examples=[50]
+    )
+    invocations_per_month: float | None = Field(
+        None, ge=0, description="Schedule or queue invocations per month.", examples=[720]
+    )
+    build_minutes: float | None = Field(
+        None, ge=0, description="Build minutes per month (CodeBuild, Amplify).", examples=[300]
+    )
+    log_gb: float | None = Field(None, ge=0, description="Log data ingested per month, GB.", examples=[2])
+    messages_per_month: float | None = Field(
+        None, ge=0, description="WebSocket or SNS messages per month.", examples=[3000000]
+    )
+    connection_minutes: float | None = Field(
+        None, ge=0, description="WebSocket connection minutes per month.", examples=[500000]
+    )
     hours_per_month: float | None = Field(
-        None, ge=0, le=744, description="Hours an always-on resource runs (730 is all month)."
+        None, ge=0, le=744, description="Hours an always-on resource runs (730 is all month).", examples=[200]
     )
     data_processed_gb: float | None = Field(
-        None, ge=0, description="Data processed by NAT gateways or VPC endpoints, GB/month."
+        None, ge=0, description="Data processed by NAT gateways or VPC endpoints, GB/month.", examples=[100]
     )
     load_balancer_lcus: float | None = Field(
-        None, ge=0, description="Average load balancer capacity units (LCUs) in use over the month."
+        None, ge=0, description="Average load balancer capacity units (LCUs) in use over the month.", examples=[2]
     )
     io_requests_per_month: float | None = Field(
-        None, ge=0, description="Database storage I/O requests per month (DocumentDB Standard)."
+        None, ge=0, description="Database storage I/O requests per month (DocumentDB Standard).", examples=[50000000]
     )
     backup_gb: float | None = Field(
-        None, ge=0, description="Backup storage beyond the free allowance (100% of the database's storage), GB."
+        None,
+        ge=0,
+        description="Backup storage beyond the free allowance (100% of the database's storage), GB.",
+        examples=[20],
     )
-    dns_queries_per_month: float | None = Field(None, ge=0, description="DNS queries per month (non-alias records).")
+    dns_queries_per_month: float | None = Field(
+        None, ge=0, description="DNS queries per month (non-alias records).", examples=[2000000]
+    )
     api_calls_per_month: float | None = Field(
-        None, ge=0, description="API calls per month to a secret or key (Secrets Manager, KMS)."
+        None, ge=0, description="API calls per month to a secret or key (Secrets Manager, KMS).", examples=[100000]
     )
     trace_sample_rate: float | None = Field(
-        None, ge=0, le=1, description="Share of requests X-Ray records as traces (default sampling is 5%)."
+        None,
+        ge=0,
+        le=1,
+        description="Share of requests X-Ray records as traces (default sampling is 5%).",
+        examples=[0.1],
     )
     action_minutes: float | None = Field(
-        None, ge=0, description="Pipeline action execution minutes per month (CodePipeline V2)."
+        None, ge=0, description="Pipeline action execution minutes per month (CodePipeline V2).", examples=[300]
     )
 
 
