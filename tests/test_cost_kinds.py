@@ -106,3 +106,121 @@ def test_function_x86_without_tracing_eu_west_1(tmp_path: Path) -> None:
             "cloudwatch.logs_storage_gb": 2 / (730 / 24) * 30 * 0.03,
         }
     )
+
+
+# -- key, secret, parameter ----------------------------------------------------------------------
+
+
+def test_key_secret_and_parameters(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        data-key:
+          kind: key
+          usage: {api_calls_per_month: 250000}
+        openai-key:
+          kind: secret
+          usage: {api_calls_per_month: 30000}
+        flags:
+          kind: parameter
+          value: "on"
+        big-flags:
+          kind: parameter
+          tier: advanced
+          value: "on"
+        """,
+    )
+    assert monthly(result, "data-key") == _approx(
+        {
+            "kms.keys": 1 * 1.00,  # one customer-managed key: $1.00/month
+            "kms.requests": 25 * 0.03,  # 250,000 requests = 25 x 10K x $0.03 = $0.75
+        }
+    )
+    assert monthly(result, "openai-key") == _approx(
+        {
+            "secretsmanager.secrets": 1 * 0.40,  # $0.40 per secret-month
+            "secretsmanager.api_calls": 3 * 0.05,  # 30,000 calls = 3 x 10K x $0.05 = $0.15
+        }
+    )
+    assert monthly(result, "flags") == {"ssm.parameters_standard": 0.0}  # standard parameters are free
+    assert monthly(result, "big-flags") == _approx({"ssm.parameters_advanced": 0.05})  # $0.05 per advanced
+    assert result.total == pytest.approx(1.75 + 0.55 + 0.05)
+    free = estimate(tmp_path, "k:\n  kind: key\n  usage: {api_calls_per_month: 250000}\n", free_tier=True)
+    # 20,000 KMS requests are always free: credit 2 x 10K x $0.03 = -$0.06.
+    assert lines(free, "k", credit=True)["kms.requests"].monthly == pytest.approx(-0.06)
+
+
+# -- log group -----------------------------------------------------------------------------------
+
+
+def test_log_group_with_own_retention(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        audit:
+          kind: log_group
+          retention_days: 90
+          usage: {log_gb: 4}
+        """,
+    )
+    found = lines(result, "audit")
+    # 4 GB/month kept 90 days settles at 4 x 90 / 30 = 12 GB stored.
+    assert found["cloudwatch.logs_storage_gb"].item.quantity == pytest.approx(12)
+    assert monthly(result, "audit") == _approx(
+        {
+            "cloudwatch.logs_ingestion_gb": 4 * 0.50,  # $2.00
+            "cloudwatch.logs_storage_gb": 12 * 0.03,  # $0.36
+        }
+    )
+
+
+# -- websocket API -------------------------------------------------------------------------------
+
+
+def test_websocket_api(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        chat:
+          kind: websocket_api
+          auth: none
+          routes: {$default: chat-fn}
+          usage: {messages_per_month: 5000000, connection_minutes: 2000000, log_gb: 1}
+        chat-fn:
+          kind: function
+          code: handlers/chat
+        """,
+        region="eu-west-1",
+    )
+    assert monthly(result, "chat") == _approx(
+        {
+            "apigateway.websocket_messages": 5 * 1.14,  # 5M messages x $1.14/M (Ireland) = $5.70
+            "apigateway.websocket_connection_minutes": 2 * 0.285,  # 2M minutes x $0.285/M = $0.57
+            "cloudwatch.logs_ingestion_gb": 1 * 0.57,  # access logs, 1 GB x $0.57 = $0.57
+        }
+    )
+
+
+# -- DNS zone ------------------------------------------------------------------------------------
+
+
+def test_dns_zone_created_and_existing(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        zone:
+          kind: dns_zone
+          domain: example.com
+          usage: {dns_queries_per_month: 3000000}
+        """,
+    )
+    assert monthly(result, "zone") == _approx(
+        {
+            "route53.hosted_zones": 1 * 0.50,  # $0.50 per hosted zone-month
+            "route53.queries": 3 * 0.40,  # 3M standard queries x $0.40/M = $1.20
+        }
+    )
+    existing = estimate(
+        tmp_path, "zone: {kind: dns_zone, domain: example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+    )
+    assert existing.lines == []  # an existing zone is billed where it was created

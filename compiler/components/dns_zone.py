@@ -94,7 +94,7 @@ class DnsZone(Component):
                 self.logical_id,
                 "DNS queries (alias queries to AWS resources are free)",
                 "route53.queries",
-                ctx.usage(self, "requests_per_month") / 1e6,
+                ctx.usage(self, "dns_queries_per_month") / 1e6,
             ),
         ]
 

@@ -133,7 +133,7 @@ class Key(Component):
                 self.logical_id,
                 "API requests",
                 "kms.requests",
-                ctx.usage(self, "requests_per_month") / 10_000,
+                ctx.usage(self, "api_calls_per_month") / 10_000,
             ),
         ]
 

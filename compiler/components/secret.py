@@ -163,6 +163,6 @@ class Secret(Component):
                 self.logical_id,
                 "API calls",
                 "secretsmanager.api_calls",
-                ctx.usage(self, "reads_per_month") / 10_000,
+                ctx.usage(self, "api_calls_per_month") / 10_000,
             ),
         ]
