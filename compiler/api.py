@@ -30,6 +30,7 @@ class CompiledStage:
     path: Path  # where the template is (or would be) written
     extra_files: dict[Path, str] = field(default_factory=dict)  # nested stack children, cost reports
     spec: Any = None  # the validated Spec of this stage (for cost estimates)
+    nested: dict[Path, dict[str, Any]] = field(default_factory=dict)  # nested stack templates (also in extra_files)
 
     @property
     def stack_name(self) -> str:
@@ -38,7 +39,8 @@ class CompiledStage:
     @property
     def capabilities(self) -> list[str]:
         caps = set()
-        for resource in self.template.get("Resources", {}).values():
+        templates = [self.template, *self.nested.values()]
+        for resource in [r for t in templates for r in t.get("Resources", {}).values()]:
             kind = resource.get("Type", "")
             props = resource.get("Properties", {}) or {}
             if kind.startswith("AWS::IAM::"):
@@ -78,14 +80,19 @@ def validate(document: Document, stages: list[str] | None = None) -> dict[str, A
 
 
 def compile_document(
-    document: Document, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT
+    document: Document,
+    stages: list[str] | None = None,
+    out: str | Path = DEFAULT_OUTPUT,
+    *,
+    max_resources: int | None = None,
+    split: bool | None = None,
 ) -> list[CompiledStage]:
     specs = validate(document, stages)
     results: list[CompiledStage] = []
     errors: list[Diagnostic] = []
     for stage, spec in specs.items():
         try:
-            results.append(compile_stage(document, spec, stage, Path(out)))
+            results.append(compile_stage(document, spec, stage, Path(out), max_resources=max_resources, split=split))
         except SpecError as exc:
             errors += exc.diagnostics
     if errors:
@@ -104,16 +111,29 @@ def estimate_spec(
 
 
 def compile_spec(
-    path: str | Path, stages: list[str] | None = None, out: str | Path = DEFAULT_OUTPUT
+    path: str | Path,
+    stages: list[str] | None = None,
+    out: str | Path = DEFAULT_OUTPUT,
+    *,
+    max_resources: int | None = None,
+    split: bool | None = None,
 ) -> list[CompiledStage]:
-    return compile_document(load(path), stages, out)
+    """Compile every (or the given) stage; ``max_resources``/``split`` override the spec's ``limits``."""
+    return compile_document(load(path), stages, out, max_resources=max_resources, split=split)
 
 
-def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> CompiledStage:
+def compile_stage(
+    document: Document,
+    spec: Any,
+    stage: str,
+    out: Path,
+    *,
+    max_resources: int | None = None,
+    split: bool | None = None,
+) -> CompiledStage:
     from troposphere import Template
 
     from .context import BuildContext
-    from .render import to_yaml
 
     target_dir = out / spec.system
     template = Template()
@@ -137,15 +157,25 @@ def compile_stage(document: Document, spec: Any, stage: str, out: Path) -> Compi
         }
     }
     body = _ordered(body)
+    path = target_dir / f"{stage}.yaml"
+    # Nested stacks when a CloudFormation limit would be broken (compiler/split.py, docs/scale.md).
+    from .split import stage_templates
+
+    rendered = stage_templates(
+        body, document=document, spec=spec, stage=stage, owners=ctx.owners, path=path,
+        max_resources=max_resources, split=split,
+    )  # fmt: skip
     return CompiledStage(
         system=spec.system,
         stage=stage,
         spec_path=document.path,
         region=ctx.region,
-        template=body,
-        text=to_yaml(body),
-        path=target_dir / f"{stage}.yaml",
+        template=rendered.template,
+        text=rendered.text,
+        path=path,
+        extra_files=dict(rendered.texts),
         spec=spec,
+        nested=rendered.children,
     )
 
 
