@@ -60,6 +60,15 @@ class Usage(SpecModel):
     build_minutes: float | None = Field(
         None, ge=0, description="Build minutes per month (CodeBuild, Amplify).", examples=[300]
     )
+    log_kb_per_request: float | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Log written per request or invocation, KB (platform lines included); gives a log group's "
+            "ingestion when log_gb is not declared."
+        ),
+        examples=[2],
+    )
     log_gb: float | None = Field(None, ge=0, description="Log data ingested per month, GB.", examples=[2])
     messages_per_month: float | None = Field(
         None, ge=0, description="WebSocket or SNS messages per month.", examples=[3000000]
@@ -117,6 +126,7 @@ DEFAULT_USAGE: dict[str, float] = {
     "invocations_per_month": 8_760,
     "build_minutes": 100,
     "log_gb": 1,
+    "log_kb_per_request": 1,
     "messages_per_month": 1_000_000,
     "connection_minutes": 1_000_000,
     "hours_per_month": HOURS_PER_MONTH,

@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..usage import DEFAULT_USAGE, HOURS_PER_MONTH, Usage
 
-__all__ = ["DAYS_PER_MONTH", "DEFAULT_USAGE", "HOURS_PER_MONTH", "Usage"]
+__all__ = ["DAYS_PER_MONTH", "DEFAULT_USAGE", "HOURS_PER_MONTH", "KB_PER_GB", "Usage"]
 
 #: 730 hours / 24: the month AWS pricing pages use.
 DAYS_PER_MONTH = HOURS_PER_MONTH / 24
+
+#: AWS bills logs by the binary GB.
+KB_PER_GB = 1024 * 1024
 
 if TYPE_CHECKING:
     from ..model import Component
@@ -70,6 +73,15 @@ class CostContext:
 
     def usage(self, component: Component, name: str) -> float:
         """Component usage > stage usage > system usage > default; each use is recorded."""
+        value = self.declared(component, name)
+        if value is not None:
+            return value
+        value = DEFAULT_USAGE[name]
+        self._assume("", name, value, False, "default")
+        return float(value)
+
+    def declared(self, component: Component, name: str) -> float | None:
+        """The usage value the spec declares (component > stage > system), or None; a found value is recorded."""
         layers = (
             ("component", getattr(component, "usage", None)),
             ("stage", self.spec.stages[self.stage].usage),
@@ -80,17 +92,23 @@ class CostContext:
             if value is not None:
                 self._assume(component.name if scope == "component" else "", name, value, True, scope)
                 return float(value)
-        value = DEFAULT_USAGE[name]
-        self._assume("", name, value, False, "default")
-        return float(value)
+        return None
 
-    def log_items(self, component: Component, logical_id: str, what: str = "logs") -> list[LineItem]:
-        """CloudWatch Logs ingestion (usage ``log_gb``) and the storage it settles at under the stage's retention.
+    def log_items(
+        self, component: Component, logical_id: str, what: str = "logs", events: float | None = None
+    ) -> list[LineItem]:
+        """CloudWatch Logs ingestion and the storage it settles at under the stage's retention.
 
-        Stored GB at steady state = daily ingestion x retention days = ``log_gb / 30.42 x retention``
-        (AWS bills archived logs compressed, so this is an upper bound).
+        Ingestion is the declared ``log_gb``; failing that, ``events`` (requests or invocations a month)
+        x ``log_kb_per_request``; failing that, the default ``log_gb``. Stored GB at steady state =
+        daily ingestion x retention days = ``ingested / 30.42 x retention`` (AWS bills archived logs
+        compressed, so this is an upper bound).
         """
-        ingested = self.usage(component, "log_gb")
+        ingested = self.declared(component, "log_gb")
+        if ingested is None and events is not None:
+            ingested = events * self.usage(component, "log_kb_per_request") / KB_PER_GB
+        if ingested is None:
+            ingested = self.usage(component, "log_gb")
         retention = self.spec.stages[self.stage].log_retention_days
         stored = ingested / DAYS_PER_MONTH * retention
         return [
