@@ -71,6 +71,9 @@ class Component(SpecModel):
     #: "data", "storage", "security", "schedule", "monitoring", "cicd" or "network" (components that
     #: reference a network are drawn inside it). Empty: derived from the kind name (compiler/diagram.py).
     diagram_group: ClassVar[str] = ""
+    #: How an AWS WAF web ACL protects this kind: "REGIONAL" (a WebACLAssociation on ``web_acl_target``),
+    #: "CLOUDFRONT" (the kind sets WebACLId itself, from ``waf.web_acl_arn_for``), or "" (it cannot).
+    web_acl_scope: ClassVar[str] = ""
 
     @property
     def name(self) -> str:
@@ -117,6 +120,10 @@ class Component(SpecModel):
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
         """Key-policy statements the AWS services behind this component need on KMS key component ``key``."""
         return []
+
+    def web_acl_target(self, ctx: BuildContext) -> Any:
+        """The ARN a REGIONAL web ACL is associated with (see ``web_acl_scope``)."""
+        return None
 
     def bucket_statements(self, ctx: BuildContext, bucket: str) -> list[Any]:
         """Bucket-policy statements this component needs on bucket component ``bucket`` (e.g. CloudFront reads)."""
