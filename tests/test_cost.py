@@ -49,7 +49,7 @@ def test_catalogue_entries_are_well_formed(region: str) -> None:
     for key, entry in prices.items():
         assert KEY.match(key), f"{key}: keys are <service>.<thing>"
         assert set(REQUIRED_FIELDS) <= set(entry), f"{key} lacks {set(REQUIRED_FIELDS) - set(entry)}"
-        assert set(entry) <= {*REQUIRED_FIELDS, "free_tier", "free_tier_pool"}, f"{key} has unknown fields"
+        assert set(entry) <= {*REQUIRED_FIELDS, "free_tier", "free_tier_pool", "note"}, f"{key} has unknown fields"
         assert isinstance(entry["price"], int | float) and entry["price"] >= 0, key
         assert entry["unit"].strip() and entry["description"].strip(), key
         assert entry["source"].startswith("https://aws.amazon.com/"), f"{key}: source must be a public AWS page"

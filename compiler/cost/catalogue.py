@@ -1,7 +1,7 @@
 """The price catalogue shipped with specc: ``prices/<region>.json``, read once per region.
 
 Each file is ``{"region", "currency", "note", "prices": {key: entry}}``; an entry is
-``{price, unit, description, source, seen, free_tier?, free_tier_pool?}``. Keys are
+``{price, unit, description, source, seen, free_tier?, free_tier_pool?, note?}``. Keys are
 ``<service>.<thing>`` (``lambda.requests``, ``rds.instance_hours.postgres.db.t3.micro``); the
 quantity a component passes to ``CostContext.item`` is in the entry's ``unit``.
 """
