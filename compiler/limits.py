@@ -49,6 +49,7 @@ class Limits(SpecModel):
             "Split into nested stacks when a limit would be broken. false: fail with an error instead, for "
             "teams that want one flat stack and would rather change the spec."
         ),
+        examples=[False],
     )
     stack_slots: int | None = Field(
         None,
@@ -61,10 +62,6 @@ class Limits(SpecModel):
         ),
         examples=[62],
     )
-
-    @property
-    def slots(self) -> int:
-        return self.stack_slots or max(2, self.max_resources_per_stack // 8)
 
 
 @dataclass(frozen=True)

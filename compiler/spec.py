@@ -16,6 +16,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from .base import NAME_PATTERN, SpecModel
 from .components import component_kinds
 from .errors import Diagnostic, SpecError, dotted
+from .limits import Limits
 from .loader import Document, MarkedMap, MarkedSeq, locate
 from .model import Component
 from .security import Security
@@ -79,6 +80,11 @@ class Spec(SpecModel):
     )
     usage: Usage | None = Field(None, description="Usage assumptions for cost estimates, for every stage.")
     security: Security | None = Field(None, description="Checkov checks every component knowingly does not meet, with the reason.")
+    limits: Limits | None = Field(
+        None,
+        description="When a stage is split into nested stacks (CloudFormation's limits; docs/scale.md).",
+        examples=[{"max_resources_per_stack": 400}],
+    )
     defaults: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Settings applied to every component of a kind unless the component sets them itself.",

@@ -190,6 +190,11 @@ def split_template(
     return result
 
 
+def default_slots(max_resources: int) -> int:
+    """Slots per layer unless the spec says: an eighth of the resource limit (62 for 500)."""
+    return max(2, max_resources // 8)
+
+
 def slot_of(part: str, slots: int) -> int:
     """The slot of a part: a stable hash of its key, the same on every machine and Python."""
     return int(hashlib.sha256(part.encode("utf-8")).hexdigest()[:16], 16) % slots
@@ -264,7 +269,7 @@ def _walk(node: Any, uses: _Uses, resources: dict[str, Any]) -> None:
     if not isinstance(node, dict):
         return
     if len(node) == 1:
-        (key, value), = node.items()
+        ((key, value),) = node.items()
         if key == "Ref" and isinstance(value, str):
             _name(value, None, uses, resources)
             return
@@ -615,7 +620,7 @@ def _rewrite(node: Any, replace: dict[tuple[str, str | None], Any], pseudo: dict
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
-        (key, value), = node.items()
+        ((key, value),) = node.items()
         if key == "Ref" and isinstance(value, str):
             if (value, None) in replace:
                 return _reference(replace[(value, None)])
@@ -800,6 +805,7 @@ def stage_templates(
         parts[logical_id] = "/".join([base, *(str(p) for p in owner.path[2:4])])
     stateful = {getattr(c, "id_name", name) for name, c in spec.components.items() if c.stateful}
     child_dir = path.stem
+    slots = limits.stack_slots or default_slots(threshold)
     try:
         result = split_template(
             body,
@@ -807,7 +813,7 @@ def stage_templates(
             stateful_parts=stateful,
             stateful_types=STATEFUL_TYPES,
             max_resources=threshold,
-            slots=limits.slots,
+            slots=slots,
             child_dir=child_dir,
             region=str(((body.get("Metadata") or {}).get("specc") or {}).get("region") or "us-east-1"),
         )
@@ -823,7 +829,7 @@ def stage_templates(
                 "nested_stacks": {
                     "count": len(result.children),
                     "max_resources_per_stack": threshold,
-                    "stack_slots": limits.slots,
+                    "stack_slots": slots,
                 },
             },
         }
@@ -835,7 +841,9 @@ def stage_templates(
         child_path = path.parent / child_dir / result.files[name]
         children[child_path] = child
         texts[child_path] = to_yaml(child)
-        problems += [f"{child_dir}/{child_path.name}: {p}" for p in measure(child, texts[child_path]).problems(threshold)]
+        problems += [
+            f"{child_dir}/{child_path.name}: {p}" for p in measure(child, texts[child_path]).problems(threshold)
+        ]
     if problems:
         raise fail("even split into nested stacks, templates break CloudFormation's limits: " + "; ".join(problems))
     return StageTemplates(parent, text, children, texts)

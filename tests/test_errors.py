@@ -76,7 +76,8 @@ CASES = {
         edit("system: demo\n", "system: demo\nsytem: demo\n"),
         [
             "SPEC:3:1: sytem: unknown key 'sytem'; did you mean 'system'? "
-            "(valid keys: components, defaults, description, region, security, specc, stages, system, tags, usage)"
+            "(valid keys: components, defaults, description, limits, region, security, specc, stages, system, tags, "
+            "usage)"
         ],
     ),
     "unknown component key": (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -17,8 +18,21 @@ from ._common import FORMATS, _guard, _print_diagnostics
 @click.option("--stage", "stages", multiple=True, help="Compile only this stage (repeatable). Default: every stage.")
 @click.option("--out", default=str(api.DEFAULT_OUTPUT), show_default=True, help="Directory for <system>/<stage>.yaml.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--max-resources",
+    type=click.IntRange(5, 500),
+    help="Split into nested stacks above this many resources per stack (overrides limits.max_resources_per_stack).",
+)
+@click.option(
+    "--split/--no-split",
+    "split",
+    default=None,
+    help="Allow (default) or forbid nested stacks; with --no-split a stage over a limit is an error.",
+)
 @_guard
-def compile_command(files: tuple[str, ...], stages: tuple[str, ...], out: str, fmt: str) -> None:
+def compile_command(
+    files: tuple[str, ...], stages: tuple[str, ...], out: str, fmt: str, max_resources: int | None, split: bool | None
+) -> None:
     """Compile specs into CloudFormation templates, one per stage.
 
     \b
@@ -30,7 +44,7 @@ def compile_command(files: tuple[str, ...], stages: tuple[str, ...], out: str, f
     compiled: list[api.CompiledStage] = []
     for file in files:
         try:
-            compiled += api.compile_spec(file, list(stages) or None, out)
+            compiled += api.compile_spec(file, list(stages) or None, out, max_resources=max_resources, split=split)
         except SpecError as exc:
             errors += exc.diagnostics
     if errors:
@@ -54,6 +68,8 @@ def compile_command(files: tuple[str, ...], stages: tuple[str, ...], out: str, f
                             "path": str(c.path),
                             "stack_name": c.stack_name,
                             "resources": len(c.template.get("Resources", {})),
+                            "nested_stacks": len(c.nested),
+                            "limits": [u.to_json() for u in _usages(c)],
                             "capabilities": c.capabilities,
                             "commands": c.deploy_commands(),
                         }
@@ -65,8 +81,30 @@ def compile_command(files: tuple[str, ...], stages: tuple[str, ...], out: str, f
         )
         return
     for c in compiled:
-        click.echo(f"wrote {c.path} ({len(c.template.get('Resources', {}))} resources)")
+        usages = _usages(c)
+        click.echo(f"wrote {c.path}: {usages[0].summary()}")
+        if c.nested:
+            where = c.path.with_suffix("")
+            click.echo(f"  + {len(c.nested)} nested stacks in {where}/, the largest: {_largest(usages[1:])}")
     click.echo("\nTo deploy (replace <artifact-bucket> with an S3 bucket you own):")
     for c in compiled:
         for command in c.deploy_commands():
             click.echo(f"  {command}")
+
+
+def _usages(compiled: api.CompiledStage) -> list[Any]:
+    """What the stage's template and each nested template use of CloudFormation's limits."""
+    from ..limits import measure
+
+    out = [measure(compiled.template, compiled.text, str(compiled.path))]
+    for path, template in compiled.nested.items():
+        out.append(measure(template, compiled.extra_files[path], str(path)))
+    return out
+
+
+def _largest(usages: list[Any]) -> str:
+    """``312/500 resources, 180,223 B, 45/200 outputs, 62/200 parameters``: each the maximum over the children."""
+    return (
+        f"{max(u.resources for u in usages)}/500 resources, {max(u.bytes for u in usages):,} B, "
+        f"{max(u.outputs for u in usages)}/200 outputs, {max(u.parameters for u in usages)}/200 parameters"
+    )
