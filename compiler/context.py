@@ -112,8 +112,9 @@ class BuildContext:
             "source": f"{self.document.path}:{mark.line}:{mark.col}",
         }
         skips = checkov_skips(self.spec, None if isinstance(owner, str) else owner, resource.resource_type)
-        if skips:
-            metadata["checkov"] = {"skip": skips}
+        built_in = [s for s in (metadata.get("checkov") or {}).get("skip", []) if s["id"] not in {k["id"] for k in skips}]
+        if skips or built_in:  # a kind's own reasoned skips (set before add) and the spec's accepts
+            metadata["checkov"] = {"skip": sorted(built_in + skips, key=lambda s: s["id"])}
         resource.Metadata = metadata
         if resource.resource_type in STATEFUL_TYPES:
             self.protect(resource, snapshot=resource.resource_type in SNAPSHOT_TYPES)

@@ -393,7 +393,7 @@ def run_checkov(paths: Iterable[str | Path], executable: str | None = None) -> l
             "checkov is not installed: .ci/run installs it into .venv-checkov "
             "(python3 -m venv .venv-checkov && .venv-checkov/bin/pip install checkov), or set SPECC_CHECKOV"
         )
-    command = [executable, "--framework", "cloudformation", "-o", "json", "--quiet", "--compact", "--skip-download"]
+    command = [executable, "--framework", "cloudformation", "-o", "json", "--compact", "--skip-download"]
     for file in files:
         command += ["-f", file]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}
