@@ -31,6 +31,7 @@ from ..context import BuildContext, Raw, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
+from . import _network
 
 Runtime = Literal[
     "nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "dotnet8", "ruby3.3",
@@ -73,6 +74,14 @@ class Function(Component):
         examples=[10],
     )
     tracing: bool = Field(True, description="AWS X-Ray active tracing.")
+    network: str | None = Field(
+        None,
+        description="A network component: the function runs in its private subnets with its own security group.",
+        examples=["main"],
+    )
+    layers: list[str] = Field(
+        default_factory=list, description="Layer components (shared dependencies), in order.", examples=[["deps"]]
+    )
 
     summary = "Lambda function with its own role and log group"
 
@@ -91,6 +100,10 @@ class Function(Component):
     def references(self) -> Iterator[Reference]:
         for target in self.uses:
             yield Reference(("uses", target), target, _usable_kinds(), "component")
+        if self.network:
+            yield Reference(("network",), self.network, ("network",), "network")
+        for index, layer in enumerate(self.layers):
+            yield Reference(("layers", index), layer, ("layer",), "layer")
 
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for target, access in self.uses.items():
@@ -107,6 +120,11 @@ class Function(Component):
                     f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
                     "and list it under 'uses'",
                 )
+
+        yield from _network.check_uses(ctx, self)
+        from .layer import check_layers
+
+        yield from check_layers(ctx, self)
 
     def build(self, ctx: BuildContext) -> None:
         log_group = cwlogs.LogGroup(
@@ -127,6 +145,8 @@ class Function(Component):
             statements.append(
                 Statement(Effect=Allow, Action=[xray.PutTraceSegments, xray.PutTelemetryRecords], Resource=["*"])
             )
+        if self.network:
+            statements += _network.lambda_vpc_statements()
         environment: dict[str, Any] = {}
         for target, access in sorted(self.uses.items()):
             used = ctx.component(target)
@@ -172,6 +192,10 @@ class Function(Component):
             function.Environment = awslambda.Environment(Variables=dict(sorted(environment.items())))
         if self.reserved_concurrency is not None:
             function.ReservedConcurrentExecutions = self.reserved_concurrency
+        if self.network:
+            function.VpcConfig = _network.lambda_vpc_config(ctx, self)
+        if self.layers:
+            function.Layers = [Ref(ctx.component(name).logical_id) for name in self.layers]
         ctx.add(self, function)
 
     def _env_name(self, ctx: BuildContext, target: str, var: str) -> str:

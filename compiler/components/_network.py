@@ -1,0 +1,289 @@
+"""Network plumbing shared by every kind that lives in a VPC (functions, databases, services, load balancers).
+
+Security groups are never written by hand in a spec; they follow from what the spec declares:
+
+* every component in a network gets its own security group (``<Name>SecurityGroup``);
+* a component that **listens** (a database, a container service) admits exactly the components that
+  use it -- a function's or service's ``uses: {docs-db: read_write}`` or the listener's own
+  ``allow_from: [...]`` -- on exactly its port, source group to destination group
+  (``AWS::EC2::SecurityGroupIngress`` on the listener, the matching ``AWS::EC2::SecurityGroupEgress``
+  on the user);
+* nothing admits ``0.0.0.0/0`` except a public load balancer on 80/443 (``public_ingress``).
+
+How a kind uses this module:
+
+```python
+class Service(Component):
+    network: str                      # the network component it runs in
+    allow_from: list[str] = []        # optional explicit callers besides those that `use` it
+    port: int                         # what it listens on
+
+    def validate_semantics(self, ctx):
+        yield from check_network_member(ctx, self)     # network exists, is a network
+        yield from check_uses(ctx, self)               # everything it uses is reachable
+        yield from check_allow_from(ctx, self)         # allow_from names are in the same network
+
+    def build(self, ctx):
+        group = security_group(ctx, self, "backend service")   # no egress unless asked
+        ...
+        admit_users(ctx, self, self.port)                       # ingress/egress pairs
+```
+
+Rules are standalone resources, so two groups that reference each other never form a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from troposphere import GetAtt, Ref, ec2
+
+from ..context import pascal
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..model import Component
+    from .network import Network
+
+#: CDK's idiom for "no outbound traffic at all": a group with this single egress rule allows nothing
+#: (ICMP type 252 code 86 to the broadcast address does not exist), and its presence removes the
+#: allow-all egress rule EC2 otherwise adds to every new group.
+NO_EGRESS = {
+    "CidrIp": "255.255.255.255/32",
+    "Description": "Disallow all traffic",
+    "FromPort": 252,
+    "IpProtocol": "icmp",
+    "ToPort": 86,
+}
+
+
+def security_group_id(component: Any) -> str:
+    """Logical ID of a component's security group (from its ``id_name``, so renames keep it)."""
+    return pascal(component.id_name) + "SecurityGroup"
+
+
+def network_of(component: Any) -> str | None:
+    """The network a component runs in, or None (duck-typed: any kind with a ``network`` field)."""
+    value = getattr(component, "network", None)
+    return value if isinstance(value, str) else None
+
+
+def network(ctx: Any, component: Any) -> Network:
+    """The network component ``component`` runs in (after validation it exists and is a network)."""
+    return ctx.spec.components[network_of(component)]
+
+
+def listens(component: Any) -> bool:
+    """A component others connect to over the network: it is in a network and has a port."""
+    return network_of(component) is not None and isinstance(getattr(component, "port", None), int)
+
+
+def users_of(spec: Any, target: str) -> list[str]:
+    """Components allowed to reach ``target``: those that list it under ``uses`` and those in its
+    ``allow_from``; sorted, so the derived rules (and the template) are deterministic."""
+    names = {name for name, c in spec.components.items() if target in (getattr(c, "uses", None) or {})}
+    names |= set(getattr(spec.components.get(target), "allow_from", None) or [])
+    return sorted(n for n in names if n != target)
+
+
+# -- validation ----------------------------------------------------------------------------------
+
+
+def check_network_member(ctx: Any, component: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """The component's ``network`` names a network component (the reference check says which)."""
+    name = network_of(component)
+    if name is None:
+        return
+    target = ctx.spec.components.get(name)
+    if target is not None and target.kind_name == "network" and not target.private_subnets_exist():
+        yield ("network",), f"network {name!r} has no private subnets to run {component.name!r} in"
+
+
+def check_uses(ctx: Any, component: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Everything a component ``uses`` over the network is in the same network as the component."""
+    mine = network_of(component)
+    for target_name in sorted(getattr(component, "uses", None) or {}):
+        target = ctx.spec.components.get(target_name)
+        if target is None or not listens(target):
+            continue
+        theirs = network_of(target)
+        if mine is None:
+            yield (
+                ("uses", target_name),
+                f"{target_name!r} is a {target.kind_name} in network {theirs!r}, but {component.name!r} is not in a "
+                f"network; add 'network: {theirs}' so it can reach it",
+            )
+        elif mine != theirs:
+            yield (
+                ("uses", target_name),
+                f"{target_name!r} is in network {theirs!r}, but {component.name!r} is in network {mine!r}; "
+                "components can only reach each other inside one network",
+            )
+
+
+def check_allow_from(ctx: Any, component: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """``allow_from`` names components in the same network as the listener."""
+    mine = network_of(component)
+    for index, source_name in enumerate(getattr(component, "allow_from", None) or []):
+        source = ctx.spec.components.get(source_name)
+        if source is None:
+            continue  # the reference check reports unknown names
+        if source_name == component.name:
+            yield ("allow_from", index), "a component does not need to allow itself"
+        elif network_of(source) is None:
+            yield (
+                ("allow_from", index),
+                f"{source_name!r} is not in a network, so it cannot reach {component.name!r}; "
+                f"give it 'network: {mine}'",
+            )
+        elif network_of(source) != mine:
+            yield (
+                ("allow_from", index),
+                f"{source_name!r} is in network {network_of(source)!r}, but {component.name!r} is in network "
+                f"{mine!r}; components can only reach each other inside one network",
+            )
+
+
+# -- resources -----------------------------------------------------------------------------------
+
+
+def security_group(
+    ctx: BuildContext,
+    owner: Component,
+    what: str,
+    *,
+    egress: list[dict[str, Any]] | None = None,
+    path: tuple[Any, ...] = ("network",),
+) -> ec2.SecurityGroup:
+    """The owner's security group in its network's VPC.
+
+    Without ``egress`` the group allows no outbound traffic (``NO_EGRESS``); rules to the
+    components the owner uses are added by ``admit_users`` on the other side.
+    """
+    vpc = network(ctx, owner)
+    group = ec2.SecurityGroup(
+        security_group_id(owner),
+        GroupDescription=f"{ctx.physical_name(owner.id_name)}: {what}",
+        VpcId=Ref(vpc.vpc_id),
+        SecurityGroupEgress=egress if egress else [NO_EGRESS],
+    )
+    ctx.add(owner, group, path)
+    return group
+
+
+def https_egress(description: str = "HTTPS to AWS APIs and the internet (through NAT or VPC endpoints)") -> dict:
+    """Outbound HTTPS, which a function or task needs for AWS APIs (Secrets Manager, X-Ray, ...)."""
+    return {"CidrIp": "0.0.0.0/0", "Description": description, "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
+
+
+def allow(ctx: BuildContext, source: Component, target: Component, port: int, what: str) -> None:
+    """Let ``source``'s group reach ``target``'s group on ``port`` (TCP): ingress on the target,
+    egress on the source, each owned by the component it modifies."""
+    source_sg, target_sg = security_group_id(source), security_group_id(target)
+    s, t = pascal(source.id_name), pascal(target.id_name)
+    ctx.add(
+        target,
+        ec2.SecurityGroupIngress(
+            f"{t}From{s}Ingress",
+            GroupId=GetAtt(target_sg, "GroupId"),
+            SourceSecurityGroupId=GetAtt(source_sg, "GroupId"),
+            IpProtocol="tcp",
+            FromPort=port,
+            ToPort=port,
+            Description=f"{what} from {source.name}",
+        ),
+        ("allow_from",),
+    )
+    ctx.add(
+        source,
+        ec2.SecurityGroupEgress(
+            f"{s}To{t}Egress",
+            GroupId=GetAtt(source_sg, "GroupId"),
+            DestinationSecurityGroupId=GetAtt(target_sg, "GroupId"),
+            IpProtocol="tcp",
+            FromPort=port,
+            ToPort=port,
+            Description=f"{what} on {target.name}",
+        ),
+        ("uses", target.name),
+    )
+
+
+def admit_users(ctx: BuildContext, target: Component, port: int, what: str | None = None) -> list[str]:
+    """Admit every component that uses ``target`` (or is in its ``allow_from``) on ``port``.
+
+    Returns the names admitted. Users outside any network were rejected during validation.
+    """
+    admitted = []
+    for source_name in users_of(ctx.spec, target.name):
+        source = ctx.component(source_name)
+        if network_of(source) is None:
+            continue
+        allow(ctx, source, target, port, what or f"{target.kind_name} port {port}")
+        admitted.append(source_name)
+    return admitted
+
+
+def public_ingress(ctx: BuildContext, owner: Component, ports: tuple[int, ...] = (80, 443)) -> None:
+    """The one place 0.0.0.0/0 is admitted: a public load balancer's HTTP/HTTPS listeners."""
+    for port in ports:
+        ctx.add(
+            owner,
+            ec2.SecurityGroupIngress(
+                f"{pascal(owner.id_name)}Public{port}Ingress",
+                GroupId=GetAtt(security_group_id(owner), "GroupId"),
+                CidrIp="0.0.0.0/0",
+                IpProtocol="tcp",
+                FromPort=port,
+                ToPort=port,
+                Description=f"public {'HTTPS' if port == 443 else 'HTTP'} listener",
+            ),
+        )
+
+
+def subnet_ids(ctx: Any, component: Any, tier: str = "private") -> list[Ref]:
+    """Subnet IDs of a tier (``public``, ``private``, ``database``) of the component's network."""
+    return network(ctx, component).subnet_refs(tier)
+
+
+# -- functions in a network --------------------------------------------------------------------
+
+
+def lambda_vpc_statements() -> list[Any]:
+    """What Lambda needs on a VPC function's role to manage the function's network interfaces.
+
+    The same actions as the managed policy AWSLambdaVPCAccessExecutionRole. ``Resource: "*"`` is
+    required, not lazy: the ``Describe*`` calls support no resource-level permissions at all, and Lambda
+    creates, attaches and deletes the interfaces under the function's role before their ARNs exist;
+    AWS documents these actions with ``"*"`` for execution roles.
+    """
+    from awacs import ec2 as ec2_actions
+    from awacs.aws import Allow, Statement
+
+    return [
+        Statement(
+            Effect=Allow,
+            Action=[
+                ec2_actions.AssignPrivateIpAddresses,
+                ec2_actions.CreateNetworkInterface,
+                ec2_actions.DeleteNetworkInterface,
+                ec2_actions.DescribeNetworkInterfaces,
+                ec2_actions.DescribeSubnets,
+                ec2_actions.UnassignPrivateIpAddresses,
+            ],
+            Resource=["*"],
+        )
+    ]
+
+
+def lambda_vpc_config(ctx: BuildContext, function: Component) -> Any:
+    """The function's own security group (HTTPS out, plus what ``admit_users`` adds on the other side)
+    and a ``VpcConfig`` placing it in its network's private subnets."""
+    from troposphere import awslambda
+
+    group = security_group(ctx, function, f"function {function.name}", egress=[https_egress()])
+    return awslambda.VPCConfig(
+        SubnetIds=subnet_ids(ctx, function, "private"),
+        SecurityGroupIds=[GetAtt(group, "GroupId")],
+    )

@@ -1,0 +1,264 @@
+"""Amazon DocumentDB (MongoDB-compatible) cluster in a network's database subnets.
+
+```yaml
+docs-db:
+  kind: documentdb
+  network: main
+  instance_class: db.t3.medium
+  instances: 1                  # e.g. 3 on prod through the stage overlay
+  backup_retention_days: 7
+```
+
+The cluster is encrypted at rest, requires TLS (cluster parameter group ``tls: enabled``), exports its
+audit log to a log group kept for the stage's retention, and keeps automated backups. Its master
+credentials are generated in Secrets Manager and reach the cluster by dynamic reference; a
+``SecretTargetAttachment`` adds host and port to the secret. A function or service that ``uses`` the
+cluster must be in the same network: its security group alone is admitted on the cluster's port, and it
+receives ``DOCDB_HOST``, ``DOCDB_READER_HOST``, ``DOCDB_PORT`` and ``DOCDB_SECRET_ARN`` with
+``secretsmanager:GetSecretValue`` on that one secret. (Read and write access look the same to IAM:
+what a client may do inside the database is decided by database users, not by AWS.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from awacs import secretsmanager as sm
+from awacs.aws import Allow, Statement
+from pydantic import Field
+from troposphere import GetAtt, Ref, Sub, docdb, secretsmanager
+from troposphere import logs as cwlogs
+
+from ..context import BuildContext, pascal
+from ..cost.model import CostContext, LineItem
+from ..metrics import Metric
+from ..model import Component, Reference
+from . import _database, _network
+from .key import key_arn, via_service_statement
+
+ENGINE_FAMILIES = {"4.0.0": "docdb4.0", "5.0.0": "docdb5.0"}
+
+
+class DocumentDB(Component):
+    """An encrypted, TLS-only DocumentDB cluster with generated credentials and derived network access."""
+
+    kind: Literal["documentdb"] = "documentdb"
+    network: str = Field(
+        description="The network component whose database subnets hold the cluster.", examples=["main"]
+    )
+    instance_class: str = Field(
+        "db.t3.medium", description="Instance class of every instance.", examples=["db.t3.medium", "db.r6g.large"]
+    )
+    instances: int = Field(
+        1, ge=1, le=16, description="Instances in the cluster: one primary, the rest read replicas.", examples=[3]
+    )
+    engine_version: Literal["4.0.0", "5.0.0"] = Field("5.0.0", description="DocumentDB engine version.")
+    port: int = Field(27017, ge=1150, le=65535, description="Port the cluster listens on.")
+    master_username: str = Field(
+        "specc_admin",
+        pattern=r"^[a-zA-Z][a-zA-Z0-9_]{0,62}$",
+        description="Master user name; the password is generated in Secrets Manager.",
+    )
+    backup_retention_days: int = Field(7, ge=1, le=35, description="Days automated backups are kept.")
+    backup_window: str | None = Field(
+        None,
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+        description="Daily UTC backup window (hh:mm-hh:mm); AWS picks one when left out.",
+        examples=["03:00-04:00"],
+    )
+    audit_logs: bool = Field(True, description="Record authentication and DDL events to CloudWatch Logs.")
+    profiler: bool = Field(False, description="Log slow operations (over 100 ms) to CloudWatch Logs.")
+    kms_key: str | None = Field(
+        None, description="A key component to encrypt storage and the credentials secret with.", examples=["data-key"]
+    )
+    allow_from: list[str] = Field(
+        default_factory=list,
+        description="Components admitted besides those that list this cluster under 'uses' (same network).",
+        examples=[["migrations"]],
+    )
+
+    stateful = True
+    access_levels = ("read", "write", "read_write")
+    summary = "DocumentDB cluster (encrypted, TLS-only, generated credentials)"
+    diagram_group = "data"
+
+    # -- ids ------------------------------------------------------------------------------------
+    @property
+    def logical_id(self) -> str:
+        return pascal(self.id_name) + "Cluster"
+
+    @property
+    def secret_id(self) -> str:
+        return pascal(self.id_name) + "Secret"
+
+    # -- validation -----------------------------------------------------------------------------
+    def references(self) -> Iterator[Reference]:
+        yield from _database.references(self)
+
+    def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+        problem = _database.check_instance_class(self.instance_class, _database.DOCDB_CLASSES, "DocumentDB")
+        if problem:
+            yield ("instance_class",), problem
+        if self.master_username.lower() in _database.RESERVED_USERNAMES:
+            yield ("master_username",), f"{self.master_username!r} is reserved by DocumentDB; choose another name"
+        yield from _database.check_network(ctx, self)
+        yield from _network.check_allow_from(ctx, self)
+
+    # -- build ----------------------------------------------------------------------------------
+    def build(self, ctx: BuildContext) -> None:
+        p = pascal(self.id_name)
+        cluster_name = _database.identifier(ctx, self)
+        secret = secretsmanager.Secret(
+            self.secret_id,
+            Description=f"Master credentials of the {ctx.physical_name(self.id_name)} DocumentDB cluster",
+            GenerateSecretString=secretsmanager.GenerateSecretString(
+                SecretStringTemplate=f'{{"username": "{self.master_username}"}}',
+                GenerateStringKey="password",
+                PasswordLength=32,
+                ExcludePunctuation=True,
+            ),
+        )
+        if self.kms_key:
+            secret.KmsKeyId = key_arn(self.kms_key)
+        ctx.add(self, secret, ("master_username",))
+        ctx.add(
+            self,
+            docdb.DBSubnetGroup(
+                f"{p}SubnetGroup",
+                DBSubnetGroupDescription=f"{ctx.physical_name(self.id_name)}: database subnets",
+                SubnetIds=_network.subnet_ids(ctx, self, "database"),
+            ),
+            ("network",),
+        )
+        ctx.add(
+            self,
+            docdb.DBClusterParameterGroup(
+                f"{p}ParameterGroup",
+                Description=f"{ctx.physical_name(self.id_name)}: TLS required",
+                Family=ENGINE_FAMILIES[self.engine_version],
+                Parameters={
+                    "audit_logs": "enabled" if self.audit_logs else "disabled",
+                    "profiler": "enabled" if self.profiler else "disabled",
+                    "tls": "enabled",
+                },
+            ),
+        )
+        _network.security_group(ctx, self, f"DocumentDB cluster {self.name}")
+        exports = [name for name, on in (("audit", self.audit_logs), ("profiler", self.profiler)) if on]
+        for log in exports:
+            ctx.add(
+                self,
+                cwlogs.LogGroup(
+                    f"{p}{pascal(log)}LogGroup",
+                    LogGroupName=f"/aws/docdb/{cluster_name}/{log}",
+                    RetentionInDays=ctx.stage.log_retention_days,
+                ),
+                (f"{log}_logs" if log == "audit" else log,),
+            )
+        cluster = docdb.DBCluster(
+            self.logical_id,
+            DBClusterIdentifier=cluster_name,
+            EngineVersion=self.engine_version,
+            Port=self.port,
+            MasterUsername=Sub(f"{{{{resolve:secretsmanager:${{{self.secret_id}}}:SecretString:username}}}}"),
+            MasterUserPassword=Sub(f"{{{{resolve:secretsmanager:${{{self.secret_id}}}:SecretString:password}}}}"),
+            StorageEncrypted=True,
+            BackupRetentionPeriod=self.backup_retention_days,
+            DBSubnetGroupName=Ref(f"{p}SubnetGroup"),
+            DBClusterParameterGroupName=Ref(f"{p}ParameterGroup"),
+            VpcSecurityGroupIds=[GetAtt(_network.security_group_id(self), "GroupId")],
+            DeletionProtection=ctx.protected,
+            CopyTagsToSnapshot=True,
+        )
+        if exports:
+            cluster.EnableCloudwatchLogsExports = exports
+            cluster.DependsOn = [f"{p}{pascal(log)}LogGroup" for log in exports]
+        if self.backup_window:
+            cluster.PreferredBackupWindow = self.backup_window
+        if self.kms_key:
+            cluster.KmsKeyId = key_arn(self.kms_key)
+        ctx.add(self, cluster)
+        for index in range(self.instances):
+            ctx.add(
+                self,
+                docdb.DBInstance(
+                    f"{p}Instance{index + 1}",
+                    DBClusterIdentifier=Ref(cluster),
+                    DBInstanceClass=self.instance_class,
+                    AutoMinorVersionUpgrade=True,
+                ),
+                ("instances",),
+            )
+        ctx.add(
+            self,
+            secretsmanager.SecretTargetAttachment(
+                f"{p}SecretAttachment",
+                SecretId=Ref(self.secret_id),
+                TargetId=Ref(cluster),
+                TargetType="AWS::DocDB::DBCluster",
+            ),
+            ("master_username",),
+        )
+        _network.admit_users(ctx, self, self.port, f"DocumentDB port {self.port}")
+        ctx.output(self, f"{p}Endpoint", GetAtt(cluster, "Endpoint"), f"Writer endpoint of the {self.name} cluster")
+        ctx.output(self, f"{p}SecretArn", Ref(self.secret_id), f"Credentials secret of the {self.name} cluster")
+
+    # -- use by functions and services ------------------------------------------------------------
+    def grant(self, ctx: BuildContext, access: str) -> list[Any]:
+        statements: list[Any] = [
+            Statement(
+                Effect=Allow,
+                Action=[sm.DescribeSecret, sm.GetSecretValue],
+                Resource=[Ref(self.secret_id)],
+            )
+        ]
+        if self.kms_key:
+            statements.append(via_service_statement(self.kms_key, "secretsmanager", "read"))
+        return statements
+
+    def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
+        return {
+            "DOCDB_HOST": GetAtt(self.logical_id, "Endpoint"),
+            "DOCDB_PORT": GetAtt(self.logical_id, "Port"),
+            "DOCDB_READER_HOST": GetAtt(self.logical_id, "ReadEndpoint"),
+            "DOCDB_SECRET_ARN": Ref(self.secret_id),
+        }
+
+    def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
+        dims = {"DBClusterIdentifier": Ref(self.logical_id)}
+        return {
+            "cpu": Metric("AWS/DocDB", "CPUUtilization", dims, "Average", "average CPU utilisation (%)"),
+            "connections": Metric("AWS/DocDB", "DatabaseConnections", dims, "Maximum", "open connections"),
+            "freeable_memory": Metric("AWS/DocDB", "FreeableMemory", dims, "Minimum", "freeable memory (bytes)"),
+            "volume_bytes": Metric("AWS/DocDB", "VolumeBytesUsed", dims, "Maximum", "storage used (bytes)"),
+            "replica_lag": Metric("AWS/DocDB", "DBInstanceReplicaLag", dims, "Maximum", "replica lag (ms)"),
+        }
+
+    def cost(self, ctx: CostContext) -> list[LineItem]:
+        hours = ctx.hours(self)
+        return [
+            ctx.item(
+                self,
+                f"{pascal(self.id_name)}Instance1",
+                f"{self.instances} x {self.instance_class} instance(s)",
+                f"docdb.instance_hours.{self.instance_class}",
+                self.instances * hours,
+            ),
+            ctx.item(self, self.logical_id, "cluster storage", "docdb.storage_gb", ctx.usage(self, "stored_gb")),
+            ctx.item(
+                self,
+                self.logical_id,
+                "storage I/O",
+                "docdb.io_requests",
+                ctx.usage(self, "io_requests_per_month") / 1e6,
+            ),
+            ctx.item(
+                self,
+                self.logical_id,
+                "backup storage beyond the free allowance",
+                "docdb.backup_gb",
+                ctx.usage(self, "backup_gb"),
+            ),
+            ctx.item(self, self.secret_id, "credentials secret", "secretsmanager.secrets", 1),
+        ]
