@@ -176,8 +176,8 @@ def test_cli_table_key_change_exits_1_unless_allowed(tmp_path: Path) -> None:
 
 
 def test_cli_in_place_change_exits_0(tmp_path: Path) -> None:
-    old = write_spec(tmp_path / "old" / "shop.yaml")
-    new = write_spec(tmp_path / "new" / "shop.yaml", memory=1024, pitr="false")
+    old = write_spec(tmp_path / "old.yaml")
+    new = write_spec(tmp_path / "new.yaml", memory=1024, pitr="false")
     code, out = run(str(old), str(new), "--stage", "prod")
     assert code == 0, out
     assert "~ ApiFunction [AWS::Lambda::Function] updated in place (MemorySize)" in out
