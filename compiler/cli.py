@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "schema": "schema:schema",
     "diff": "diff:diff",
     "reference": "reference:reference",
+    "diagram": "diagram:diagram",
     "cost": "cost:cost",
 }
 
