@@ -238,8 +238,16 @@ def public_ingress(ctx: BuildContext, owner: Component, ports: tuple[int, ...] =
                 FromPort=port,
                 ToPort=port,
                 Description=f"public {'HTTPS' if port == 443 else 'HTTP'} listener",
+                **({"Metadata": {"checkov": {"skip": [HTTP_REDIRECT_SKIP]}}} if port == 80 else {}),
             ),
         )
+
+
+#: Port 80 of a public load balancer only answers with a redirect to HTTPS (its listener's one action).
+HTTP_REDIRECT_SKIP = {
+    "id": "CKV_AWS_260",
+    "comment": "port 80 only redirects to HTTPS (the listener's sole action); nothing is served over plain HTTP",
+}
 
 
 def subnet_ids(ctx: Any, component: Any, tier: str = "private") -> list[Ref]:
