@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "diff": "diff:diff",
     "reference": "reference:reference",
     "diagram": "diagram:diagram",
+    "explain": "explain:explain",
     "cost": "cost:cost",
 }
 
