@@ -2,12 +2,22 @@
 
 cfn-lint is imported only here (it costs about a second to import). One ``Linter`` keeps one
 cfn-lint runner per region, because building a runner costs ~0.3 s and linting a template with
-an existing one costs a few milliseconds.
+an existing one costs a few milliseconds per resource.
+
+``Linter.lint_many`` lints a batch: results already in the cache (``.specc-cache/lint/``, keyed by
+the sha256 of the template text, its region, the cfn-lint version and the ignored rules) are read
+back, and the rest is linted on every core -- the runners are built once, then the process forks,
+so each worker starts with them ready.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +52,24 @@ class Finding:
         return Diagnostic(self.template, self.template_line, 1, "", self.message, self.severity, self.rule)
 
 
+#: Bump when the cached form of findings (or how they are derived) changes.
+CACHE_FORMAT = 1
+DEFAULT_CACHE_DIR = Path(".specc-cache") / "lint"
+
+
 class Linter:
-    def __init__(self) -> None:
+    """cfn-lint with one runner per region; optionally cached and parallel (``lint_many``).
+
+    ``cache_dir``: where results are kept by template content (None: no cache). ``jobs``: processes
+    for ``lint_many`` (1: in this process).
+    """
+
+    def __init__(self, *, cache_dir: str | Path | None = None, jobs: int = 1) -> None:
         self._runners: dict[str, Any] = {}
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.jobs = max(1, jobs)
+        self.cached = 0  # templates answered from the cache
+        self.linted = 0  # templates linted by cfn-lint
 
     def _runner(self, region: str) -> Any:
         if region not in self._runners:
@@ -67,7 +92,109 @@ class Linter:
     def lint_file(self, path: str | Path, region: str | None = None) -> list[Finding]:
         text = Path(path).read_text(encoding="utf-8")
         region = region or _region_of(text) or "us-east-1"
-        return self.lint_text(text, str(path), region)
+        return self.lint_many([(text, str(path), region)])[0]
+
+    def lint_many(self, items: Sequence[tuple[str, str, str | None]]) -> list[list[Finding]]:
+        """Lint ``(text, template path, region)`` items; findings per item, in the same order."""
+        items = [(text, path, region or _region_of(text) or "us-east-1") for text, path, region in items]
+        results: list[list[Finding] | None] = [None] * len(items)
+        todo: list[int] = []
+        for index, (text, path, region) in enumerate(items):
+            cached = self._from_cache(text, region)
+            if cached is None:
+                todo.append(index)
+            else:
+                results[index] = [replace(f, template=path) for f in cached]
+                self.cached += 1
+        fresh = self._lint_uncached([items[i] for i in todo])
+        for index, findings in zip(todo, fresh, strict=True):
+            results[index] = findings
+            text, _, region = items[index]
+            self._to_cache(text, region, findings)
+        self.linted += len(todo)
+        return [r or [] for r in results]
+
+    # -- parallel ---------------------------------------------------------------------------------
+    def _lint_uncached(self, items: list[tuple[str, str, str]]) -> list[list[Finding]]:
+        import multiprocessing
+
+        jobs = min(self.jobs, len(items))
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.lint_text(*item) for item in items]
+        from concurrent.futures import ProcessPoolExecutor
+
+        for region in sorted({region for _, _, region in items}):
+            self._runner(region)  # built once here; the forked workers inherit them
+        global _FORKED
+        _FORKED = self
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                # Biggest first, one at a time, so a large template does not end up last.
+                order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
+                done = dict(zip(order, pool.map(_lint_forked, [items[i] for i in order]), strict=True))
+        finally:
+            _FORKED = None
+        return [done[i] for i in range(len(items))]
+
+    # -- cache ------------------------------------------------------------------------------------
+    def _cache_file(self, text: str, region: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256()
+        for part in (str(CACHE_FORMAT), _cfnlint_version(), ",".join(sorted(IGNORED_RULES)), region, text):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        key = digest.hexdigest()
+        return self.cache_dir / key[:2] / f"{key}.json"
+
+    def _from_cache(self, text: str, region: str) -> list[Finding] | None:
+        path = self._cache_file(text, region)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return [Finding(**entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            return None  # unreadable or from another format: lint again
+
+    def _to_cache(self, text: str, region: str, findings: list[Finding]) -> None:
+        path = self._cache_file(text, region)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps([asdict(f) for f in findings], sort_keys=True), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+_FORKED: Linter | None = None
+
+
+def _lint_forked(item: tuple[str, str, str]) -> list[Finding]:
+    assert _FORKED is not None
+    return _FORKED.lint_text(*item)
+
+
+@cache
+def _cfnlint_version() -> str:
+    """cfn-lint's version, read from its version.py without importing cfn-lint (a second) or metadata."""
+    import re
+    from importlib.util import find_spec
+
+    spec = find_spec("cfnlint")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            text = (Path(location) / "version.py").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        match = re.search(r"__version__\s*=\s*[\"']([^\"']+)", text)
+        if match:
+            return match.group(1)
+    from importlib.metadata import version
+
+    return version("cfn-lint")
 
 
 def _region_of(text: str) -> str | None:

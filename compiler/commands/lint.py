@@ -15,8 +15,20 @@ from ._common import FORMATS, _guard, _print_diagnostics
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse results for templates linted before with the same text (kept in .specc-cache/lint/).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes linting in parallel. Default: one per CPU core.",
+)
 @_guard
-def lint(paths: tuple[str, ...], fmt: str) -> None:
+def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None) -> None:
     """Run cfn-lint over compiled templates; findings point into the spec.
 
     PATHS are templates or directories (default: output/). Spec files (*.yaml with 'specc:')
@@ -27,29 +39,33 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
       specc lint                      # every template under output/
       specc lint specs/kefir.yaml     # compile in memory, then lint
     """
-    from ..lint import Linter
+    import os
 
-    linter = Linter()
-    findings = []
+    from ..lint import DEFAULT_CACHE_DIR, Linter
+
+    linter = Linter(cache_dir=DEFAULT_CACHE_DIR if cache else None, jobs=jobs or os.cpu_count() or 1)
     targets = list(paths) or [str(api.DEFAULT_OUTPUT)]
     errors: list[Diagnostic] = []
-    count = 0
+    batch: list[tuple[str, str, str | None]] = []  # (text, template path, region): linted together
     for target in targets:
         for item in _templates_or_specs(target):
             if isinstance(item, Path):
-                findings += linter.lint_file(item)
-                count += 1
+                batch.append((item.read_text(encoding="utf-8"), str(item), None))
                 continue
             try:
                 for compiled in api.compile_spec(item):
-                    findings += linter.lint_text(compiled.text, str(compiled.path), compiled.region)
-                    count += 1
+                    batch.append((compiled.text, str(compiled.path), compiled.region))
+                    for path in compiled.nested:  # nested stacks of a split stage
+                        batch.append((compiled.extra_files[path], str(path), compiled.region))
             except SpecError as exc:
                 errors += exc.diagnostics
+    findings = [f for found in linter.lint_many(batch) for f in found]
+    count = len(batch)
     diagnostics = errors + [f.as_diagnostic() for f in findings]
-    _print_diagnostics(diagnostics, fmt, {"templates": count})
+    _print_diagnostics(diagnostics, fmt, {"templates": count, "from_cache": linter.cached})
     if not diagnostics and fmt == "text":
-        click.echo(f"ok: {count} template(s), no findings")
+        cached = f" ({linter.cached} from cache)" if linter.cached else ""
+        click.echo(f"ok: {count} template(s), no findings{cached}")
     sys.exit(1 if diagnostics else 0)
 
 
