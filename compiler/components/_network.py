@@ -261,27 +261,31 @@ def subnet_ids(ctx: Any, component: Any, tier: str = "private") -> list[Ref]:
 def lambda_vpc_statements() -> list[Any]:
     """What Lambda needs on a VPC function's role to manage the function's network interfaces.
 
-    The same actions as the managed policy AWSLambdaVPCAccessExecutionRole. ``Resource: "*"`` is
-    required, not lazy: the ``Describe*`` calls support no resource-level permissions at all, and Lambda
-    creates, attaches and deletes the interfaces under the function's role before their ARNs exist;
-    AWS documents these actions with ``"*"`` for execution roles.
+    The actions of the managed policy AWSLambdaVPCAccessExecutionRole, scoped as far as Lambda allows:
+    ``DescribeNetworkInterfaces`` and ``DescribeSubnets`` support no resource-level permissions, so they
+    need ``"*"``; the interface actions are limited to this account and region (the scoping the Lambda
+    developer guide documents -- Lambda creates and deletes the interfaces itself, before their IDs exist).
     """
     from awacs import ec2 as ec2_actions
     from awacs.aws import Allow, Statement
+    from troposphere import Sub
 
     return [
+        Statement(
+            Effect=Allow,
+            Action=[ec2_actions.DescribeNetworkInterfaces, ec2_actions.DescribeSubnets],
+            Resource=["*"],
+        ),
         Statement(
             Effect=Allow,
             Action=[
                 ec2_actions.AssignPrivateIpAddresses,
                 ec2_actions.CreateNetworkInterface,
                 ec2_actions.DeleteNetworkInterface,
-                ec2_actions.DescribeNetworkInterfaces,
-                ec2_actions.DescribeSubnets,
                 ec2_actions.UnassignPrivateIpAddresses,
             ],
-            Resource=["*"],
-        )
+            Resource=[Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*/*")],
+        ),
     ]
 
 
