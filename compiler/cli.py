@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "reference": "reference:reference",
     "diagram": "diagram:diagram",
     "explain": "explain:explain",
+    "check": "check:check",
     "cost": "cost:cost",
 }
 
