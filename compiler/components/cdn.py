@@ -105,6 +105,7 @@ class DistributionBase(Component):
     )
 
     diagram_group = "cdn"
+    web_acl_scope = "CLOUDFRONT"  # a waf component with scope: cloudfront may attach_to it
 
     # -- names ----------------------------------------------------------------------------------
     @property
@@ -249,8 +250,11 @@ class DistributionBase(Component):
             from .log_bucket import cloudfront_logging
 
             config.Logging = cloudfront_logging(ctx, self.access_logs, f"cloudfront/{self.id_name}/")
-        if self.web_acl_arn:
-            config.WebACLId = self.web_acl_arn
+        from .waf import web_acl_arn_for
+
+        web_acl = self.web_acl_arn or web_acl_arn_for(ctx, self)
+        if web_acl:
+            config.WebACLId = web_acl
         distribution = cloudfront.Distribution(self.logical_id, DistributionConfig=config)
         ctx.add(self, distribution)
         if self.domain:
