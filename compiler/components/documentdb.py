@@ -28,7 +28,6 @@ from awacs import secretsmanager as sm
 from awacs.aws import Allow, Statement
 from pydantic import Field
 from troposphere import GetAtt, Ref, Sub, docdb, secretsmanager
-from troposphere import logs as cwlogs
 
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
@@ -38,6 +37,8 @@ from . import _database, _network
 from .key import key_arn, via_service_statement
 
 ENGINE_FAMILIES = {"4.0.0": "docdb4.0", "5.0.0": "docdb5.0"}
+
+SECRET_DEFAULT_KEY = "encrypted with the AWS-managed key aws/secretsmanager; set kms_key to use a customer-managed key"
 
 
 class DocumentDB(Component):
@@ -120,7 +121,9 @@ class DocumentDB(Component):
             ),
         )
         if self.kms_key:
-            secret.KmsKeyId = key_arn(self.kms_key)
+            secret.KmsKeyId = key_arn(ctx, self.kms_key)
+        else:
+            _network.checkov_skip(secret, "CKV_AWS_149", SECRET_DEFAULT_KEY)
         ctx.add(self, secret, ("master_username",))
         ctx.add(
             self,
@@ -145,15 +148,11 @@ class DocumentDB(Component):
             ),
         )
         _network.security_group(ctx, self, f"DocumentDB cluster {self.name}")
-        exports = [name for name, on in (("audit", self.audit_logs), ("profiler", self.profiler)) if on]
-        for log in exports:
+        exports = self._exports()
+        for log, name in zip(exports, self._log_names(ctx), strict=True):
             ctx.add(
                 self,
-                cwlogs.LogGroup(
-                    f"{p}{pascal(log)}LogGroup",
-                    LogGroupName=f"/aws/docdb/{cluster_name}/{log}",
-                    RetentionInDays=ctx.stage.log_retention_days,
-                ),
+                _network.log_group(ctx, f"{p}{pascal(log)}LogGroup", name, self.kms_key),
                 (f"{log}_logs" if log == "audit" else log,),
             )
         cluster = docdb.DBCluster(
@@ -177,7 +176,7 @@ class DocumentDB(Component):
         if self.backup_window:
             cluster.PreferredBackupWindow = self.backup_window
         if self.kms_key:
-            cluster.KmsKeyId = key_arn(self.kms_key)
+            cluster.KmsKeyId = key_arn(ctx, self.kms_key)
         ctx.add(self, cluster)
         for index in range(self.instances):
             ctx.add(
@@ -214,7 +213,7 @@ class DocumentDB(Component):
             )
         ]
         if self.kms_key:
-            statements.append(via_service_statement(self.kms_key, "secretsmanager", "read"))
+            statements.append(via_service_statement(ctx, self.kms_key, "secretsmanager", "read"))
         return statements
 
     def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
@@ -224,6 +223,15 @@ class DocumentDB(Component):
             "DOCDB_READER_HOST": GetAtt(self.logical_id, "ReadEndpoint"),
             "DOCDB_SECRET_ARN": Ref(self.secret_id),
         }
+
+    def _exports(self) -> list[str]:
+        return [name for name, on in (("audit", self.audit_logs), ("profiler", self.profiler)) if on]
+
+    def _log_names(self, ctx: Any) -> list[str]:
+        return [f"/aws/docdb/{_database.identifier(ctx, self)}/{log}" for log in self._exports()]
+
+    def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
+        return _network.log_key_statements(ctx, self.kms_key, key, pascal(self.id_name) + "Logs", self._log_names(ctx))
 
     def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
         dims = {"DBClusterIdentifier": Ref(self.logical_id)}

@@ -55,12 +55,12 @@ from troposphere import (
     iam,
     s3,
 )
-from troposphere import logs as cwlogs
 
 from ..base import SpecModel
 from ..context import BuildContext, Raw, pascal
 from ..cost.model import CostContext, LineItem
-from ..model import Component
+from ..model import Component, Reference
+from . import _network
 
 Tier = Literal["public", "private", "database"]
 TIERS: tuple[str, ...] = ("public", "private", "database")
@@ -174,6 +174,11 @@ class Network(Component):
     restrict_default_security_group: bool = Field(
         True, description="Remove every rule of the VPC's default security group, so nothing can use it."
     )
+    kms_key: str | None = Field(
+        None,
+        description="A key component to encrypt the network's log groups with (default: CloudWatch Logs' own keys).",
+        examples=["logs-key"],
+    )
 
     summary = "VPC with public/private/database subnets, NAT, endpoints and flow logs"
 
@@ -222,6 +227,10 @@ class Network(Component):
         return [Ref(self.subnet_id(tier, i)) for i in range(self.availability_zones)]
 
     # -- validation -----------------------------------------------------------------------------
+    def references(self) -> Iterator[Reference]:
+        if self.kms_key:
+            yield Reference(("kms_key",), self.kms_key, ("key",), "key")
+
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         try:
             vpc = ipaddress.ip_network(self.cidr)
@@ -483,13 +492,7 @@ class Network(Component):
         )
         if settings.destination == "cloudwatch":
             group = ctx.add(
-                self,
-                cwlogs.LogGroup(
-                    f"{p}FlowLogGroup",
-                    LogGroupName=f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}/flow-logs",
-                    RetentionInDays=ctx.stage.log_retention_days,
-                ),
-                path,
+                self, _network.log_group(ctx, f"{p}FlowLogGroup", self._log_names(ctx)[0], self.kms_key), path
             )
             role = ctx.add(
                 self,
@@ -533,40 +536,43 @@ class Network(Component):
             flow_log.DeliverLogsPermissionArn = GetAtt(role, "Arn")
         else:
             bucket_id = f"{p}FlowLogBucket"
-            ctx.add(
-                self,
-                s3.Bucket(
-                    bucket_id,
-                    BucketEncryption=s3.BucketEncryption(
-                        ServerSideEncryptionConfiguration=[
-                            s3.ServerSideEncryptionRule(
-                                ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
-                            )
-                        ]
-                    ),
-                    PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-                        BlockPublicAcls=True,
-                        BlockPublicPolicy=True,
-                        IgnorePublicAcls=True,
-                        RestrictPublicBuckets=True,
-                    ),
-                    OwnershipControls=s3.OwnershipControls(
-                        Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-                    ),
-                    VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-                    LifecycleConfiguration=s3.LifecycleConfiguration(
-                        Rules=[
-                            s3.LifecycleRule(
-                                Id="expire-flow-logs",
-                                Status="Enabled",
-                                ExpirationInDays=settings.retention_days,
-                                NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(NoncurrentDays=1),
-                            )
-                        ]
-                    ),
+            bucket = s3.Bucket(
+                bucket_id,
+                BucketEncryption=s3.BucketEncryption(
+                    ServerSideEncryptionConfiguration=[
+                        s3.ServerSideEncryptionRule(
+                            ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
+                        )
+                    ]
                 ),
-                path,
+                PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
+                    BlockPublicAcls=True,
+                    BlockPublicPolicy=True,
+                    IgnorePublicAcls=True,
+                    RestrictPublicBuckets=True,
+                ),
+                OwnershipControls=s3.OwnershipControls(
+                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+                ),
+                VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+                LifecycleConfiguration=s3.LifecycleConfiguration(
+                    Rules=[
+                        s3.LifecycleRule(
+                            Id="expire-flow-logs",
+                            Status="Enabled",
+                            ExpirationInDays=settings.retention_days,
+                            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(NoncurrentDays=1),
+                        )
+                    ]
+                ),
             )
+            _network.checkov_skip(
+                bucket,
+                "CKV_AWS_18",
+                "holds only VPC flow logs written by the log delivery service; access logs of it would need yet "
+                "another bucket and record only those deliveries",
+            )
+            ctx.add(self, bucket, path)
             bucket_arn = GetAtt(bucket_id, "Arn")
             source_account = Condition(StringEquals("aws:SourceAccount", AccountId))
             ctx.add(
@@ -628,13 +634,7 @@ class Network(Component):
             ],
         )
         log_group = ctx.add(
-            self,
-            cwlogs.LogGroup(
-                f"{p}RestrictDefaultSgLogGroup",
-                LogGroupName=f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}/restrict-default-sg",
-                RetentionInDays=ctx.stage.log_retention_days,
-            ),
-            path,
+            self, _network.log_group(ctx, f"{p}RestrictDefaultSgLogGroup", self._log_names(ctx)[1], self.kms_key), path
         )
         role = ctx.add(
             self,
@@ -707,6 +707,20 @@ class Network(Component):
                 GroupId=GetAtt(self.vpc_id, "DefaultSecurityGroup"),
             ),
             path,
+        )
+
+    def _log_names(self, ctx: Any) -> list[str]:
+        base = f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}"
+        return [f"{base}/flow-logs", f"{base}/restrict-default-sg"]
+
+    def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
+        names = self._log_names(ctx)
+        used = [
+            names[0] if self.flow_logs.destination == "cloudwatch" else None,
+            names[1] if self.restrict_default_security_group else None,
+        ]
+        return _network.log_key_statements(
+            ctx, self.kms_key, key, pascal(self.id_name) + "Logs", [n for n in used if n]
         )
 
     # -- cost -----------------------------------------------------------------------------------

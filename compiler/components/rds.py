@@ -37,7 +37,6 @@ from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
 from awacs.sts import AssumeRole
 from pydantic import Field, field_validator, model_validator
 from troposphere import AccountId, GetAtt, Join, Partition, Ref, Region, iam, rds
-from troposphere import logs as cwlogs
 
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
@@ -76,7 +75,11 @@ class Postgres(Component):
         examples=[100],
     )
     multi_az: bool = Field(
-        False, description="A synchronous standby in a second availability zone, with automatic failover."
+        True,
+        description=(
+            "A synchronous standby in a second availability zone, with automatic failover. Turning it off (e.g. on "
+            "dev) must be said in the spec."
+        ),
     )
     database_name: str = Field(
         "app",
@@ -188,15 +191,8 @@ class Postgres(Component):
             ),
         )
         _network.security_group(ctx, self, f"PostgreSQL database {self.name}")
-        for log in LOG_EXPORTS:
-            ctx.add(
-                self,
-                cwlogs.LogGroup(
-                    f"{p}{pascal(log)}LogGroup",
-                    LogGroupName=f"/aws/rds/instance/{instance_name}/{log}",
-                    RetentionInDays=ctx.stage.log_retention_days,
-                ),
-            )
+        for log, name in zip(LOG_EXPORTS, self._log_names(ctx), strict=True):
+            ctx.add(self, _network.log_group(ctx, f"{p}{pascal(log)}LogGroup", name, self.kms_key))
         instance = rds.DBInstance(
             self.logical_id,
             DBInstanceIdentifier=instance_name,
@@ -229,12 +225,12 @@ class Postgres(Component):
         if self.backup_window:
             instance.PreferredBackupWindow = self.backup_window
         if self.kms_key:
-            instance.KmsKeyId = key_arn(self.kms_key)
-            instance.MasterUserSecret = rds.MasterUserSecret(KmsKeyId=key_arn(self.kms_key))
+            instance.KmsKeyId = key_arn(ctx, self.kms_key)
+            instance.MasterUserSecret = rds.MasterUserSecret(KmsKeyId=key_arn(ctx, self.kms_key))
         if self.performance_insights:
             instance.PerformanceInsightsRetentionPeriod = 7
             if self.kms_key:
-                instance.PerformanceInsightsKMSKeyId = key_arn(self.kms_key)
+                instance.PerformanceInsightsKMSKeyId = key_arn(ctx, self.kms_key)
         if self.monitoring_interval:
             ctx.add(
                 self,
@@ -258,6 +254,25 @@ class Postgres(Component):
             )
             instance.MonitoringInterval = self.monitoring_interval
             instance.MonitoringRoleArn = GetAtt(f"{p}MonitoringRole", "Arn")
+        for check, off, reason in (
+            (
+                "CKV_AWS_157",
+                not self.multi_az,
+                "multi_az: false in the spec: one instance, no standby in a second zone",
+            ),
+            (
+                "CKV_AWS_118",
+                not self.monitoring_interval,
+                "Enhanced Monitoring not asked for (monitoring_interval: 0); standard CloudWatch metrics are on",
+            ),
+            (
+                "CKV_AWS_161",
+                not self.iam_auth,
+                "IAM database authentication not asked for; clients use the RDS-managed credentials secret",
+            ),
+        ):
+            if off:
+                _network.checkov_skip(instance, check, reason)
         ctx.add(self, instance)
         _network.admit_users(ctx, self, self.port, f"PostgreSQL port {self.port}")
         ctx.output(self, f"{p}Endpoint", GetAtt(instance, "Endpoint.Address"), f"Endpoint of the {self.name} database")
@@ -270,7 +285,7 @@ class Postgres(Component):
             Statement(Effect=Allow, Action=[sm.DescribeSecret, sm.GetSecretValue], Resource=[self.secret_arn_value])
         ]
         if self.kms_key:
-            statements.append(via_service_statement(self.kms_key, "secretsmanager", "read"))
+            statements.append(via_service_statement(ctx, self.kms_key, "secretsmanager", "read"))
         if self.iam_auth:
             statements.append(
                 Statement(
@@ -295,6 +310,12 @@ class Postgres(Component):
                 )
             )
         return statements
+
+    def _log_names(self, ctx: Any) -> list[str]:
+        return [f"/aws/rds/instance/{_database.identifier(ctx, self)}/{log}" for log in LOG_EXPORTS]
+
+    def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
+        return _network.log_key_statements(ctx, self.kms_key, key, pascal(self.id_name) + "Logs", self._log_names(ctx))
 
     def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
         env: dict[str, Any] = {
