@@ -57,7 +57,7 @@ class CompiledStage:
         caps = " ".join(self.capabilities)
         deploy = (
             f"aws cloudformation deploy --template-file {packaged} --stack-name {self.stack_name} "
-            f"--region {self.region}"
+            f"--s3-bucket {bucket} --region {self.region}"  # templates over 51,200 bytes deploy only via S3
         )
         if caps:
             deploy += f" --capabilities {caps}"
