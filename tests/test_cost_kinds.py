@@ -224,3 +224,22 @@ def test_dns_zone_created_and_existing(tmp_path: Path) -> None:
         tmp_path, "zone: {kind: dns_zone, domain: example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
     )
     assert existing.lines == []  # an existing zone is billed where it was created
+
+
+def test_function_logs_follow_invocations_unless_declared(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        worker:
+          kind: function
+          code: handlers/worker
+          usage: {requests_per_month: 4000000, log_kb_per_request: 2}
+        """,
+    )
+    found = lines(result, "worker")
+    # 4M invocations x 2 KB = 8,000,000 KB = 8e6 / 1,048,576 GB = 7.629395 GB ingested.
+    ingested = 4_000_000 * 2 / 1_048_576
+    assert found["cloudwatch.logs_ingestion_gb"].item.quantity == pytest.approx(ingested)
+    assert found["cloudwatch.logs_ingestion_gb"].monthly == pytest.approx(ingested * 0.50)  # $3.81
+    assert {a.name for a in result.assumptions} >= {"log_kb_per_request"}
+    assert "log_gb" not in {a.name for a in result.assumptions}

@@ -243,7 +243,7 @@ class Function(Component):
                 f"lambda.gb_second_{arch}",
                 gb_seconds,
             ),
-            *ctx.log_items(self, self.log_group_id),
+            *ctx.log_items(self, self.log_group_id, events=invocations),
         ]
         if self.tracing:
             traces = invocations * ctx.usage(self, "trace_sample_rate")
