@@ -135,6 +135,9 @@ def load_bytes(raw: bytes, display: str) -> Document:
         raise SpecError(tab_errors)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise fail(1, 1, "file is empty; a spec starts with 'specc: 1', 'system:' and 'components:'")
+    deep = _too_deep(text)  # before composing: libyaml's composer recurses in C and can crash the process
+    if deep is not None:
+        raise fail(deep.line, deep.col, f"document is nested too deeply (the limit is {MAX_DEPTH} levels)")
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -164,6 +167,26 @@ def load_bytes(raw: bytes, display: str) -> Document:
     if builder.errors:
         raise SpecError(sorted(set(builder.errors), key=lambda d: (d.line, d.col, d.message)))
     return Document(display, data)
+
+
+_OPENS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
+_CLOSES = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def _too_deep(text: str) -> Mark | None:
+    """Where nesting first exceeds MAX_DEPTH, from the token stream (no recursion); None if it never does."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, _OPENS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Mark(token.start_mark.line + 1, token.start_mark.column + 1)
+            elif isinstance(token, _CLOSES):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its location
+    return None
 
 
 def _tab_indentation(text: str, display: str) -> list[Diagnostic]:
