@@ -243,3 +243,262 @@ def test_function_logs_follow_invocations_unless_declared(tmp_path: Path) -> Non
     assert found["cloudwatch.logs_ingestion_gb"].monthly == pytest.approx(ingested * 0.50)  # $3.81
     assert {a.name for a in result.assumptions} >= {"log_kb_per_request"}
     assert "log_gb" not in {a.name for a in result.assumptions}
+
+
+# -- network, containers, load balancer, WAF -----------------------------------------------------
+
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+CONTAINERS = f"""\
+main:
+  kind: network
+  nat_gateways: single
+  usage: {{data_processed_gb: 100, log_gb: 3}}
+logs:
+  kind: log_bucket
+  usage: {{stored_gb: 10, writes_per_month: 20000}}
+app:
+  kind: container_cluster
+  usage: {{log_gb: 2}}
+api-images:
+  kind: image_repository
+  usage: {{stored_gb: 3}}
+api:
+  kind: service
+  cluster: app
+  network: main
+  image: {{repository: api-images}}
+  cpu: 1024
+  memory: 2048
+  port: 8080
+  desired_count: 2
+  health_check: {{path: /health}}
+  writable_paths: [/tmp]
+  usage: {{log_gb: 5}}
+edge:
+  kind: load_balancer
+  network: main
+  certificate_arn: {CERT}
+  access_logs: logs
+  routes:
+    - {{service: api}}
+  usage: {{load_balancer_lcus: 2, data_transfer_gb: 200}}
+shield:
+  kind: waf
+  attach_to: [edge]
+  rate_limit: 1000
+  usage: {{requests_per_month: 10000000, log_gb: 1}}
+"""
+
+
+def test_network_containers_load_balancer_and_waf(tmp_path: Path) -> None:
+    result = estimate(tmp_path, CONTAINERS)
+    # The S3 and DynamoDB gateway endpoints are two free lines with the same key: compare by description.
+    main = {line.item.description: line.monthly for line in result.lines if line.item.component == "main"}
+    assert main == _approx(
+        {
+            "1 NAT gateway(s)": 32.85,
+            "NAT gateway data processed": 4.50,
+            "1 public IPv4 address(es) of the NAT gateways": 3.65,
+            "dynamodb gateway endpoint (no charge)": 0.0,
+            "s3 gateway endpoint (no charge)": 0.0,
+            "flow logs delivered": 1.50,
+        }
+    )
+    assert monthly(result, "logs") == _approx(
+        {
+            "s3.storage_standard_gb": 10 * 0.023,  # $0.23
+            "s3.put_requests": 20 * 0.005,  # 20,000 deliveries = 20 x 1K x $0.005 = $0.10
+        }
+    )
+    assert monthly(result, "app") == _approx(
+        {
+            "cloudwatch.custom_metrics": 27 * 0.30,  # Container Insights: 12 cluster + 15 for its 1 service = $8.10
+            "cloudwatch.logs_ingestion_gb": 2 * 0.50,  # performance events: $1.00
+        }
+    )
+    assert monthly(result, "api-images") == _approx({"ecr.storage_gb": 3 * 0.10})  # $0.30
+    assert monthly(result, "api") == _approx(
+        {
+            "fargate.vcpu_hours_x86": 2 * 1 * 730 * 0.04048,  # 2 tasks x 1 vCPU x 730 h = 1,460 vCPU-h: $59.1008
+            "fargate.gb_hours_x86": 2 * 2 * 730 * 0.004445,  # 2 tasks x 2 GB x 730 h = 2,920 GB-h: $12.9794
+            "cloudwatch.logs_ingestion_gb": 5 * 0.50,  # $2.50
+        }
+    )
+    assert monthly(result, "edge") == _approx(
+        {
+            "elb.alb_hours": 730 * 0.0225,  # $16.425
+            "elb.alb_lcu_hours": 2 * 730 * 0.008,  # 2 LCUs all month: $11.68
+            "vpc.public_ipv4_hours": 2 * 730 * 0.005,  # one public IPv4 per zone, 2 zones: $7.30
+            "transfer.internet_out_gb": 200 * 0.09,  # 200 GB out: $18.00
+        }
+    )
+    assert monthly(result, "shield") == _approx(
+        {
+            "waf.web_acls": 5.00,  # one web ACL
+            "waf.rules": 5 * 1.00,  # 4 default managed rule groups + the rate rule = 5 rules: $5.00
+            "waf.requests": 10 * 0.60,  # 10M requests: $6.00
+            "cloudwatch.logs_vended_gb": 1 * 0.50,  # WAF logs: $0.50
+        }
+    )
+    assert result.total == pytest.approx(
+        42.50 + 0.33 + 9.10 + 0.30 + (59.1008 + 12.9794 + 2.50) + (16.425 + 11.68 + 7.30 + 18.00) + 16.50
+    )
+    assert not result.unpriced
+
+
+def test_network_per_az_endpoints_without_nat_and_s3_flow_logs(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        main:
+          kind: network
+          availability_zones: 3
+          nat_gateways: none
+          interface_endpoints: [secretsmanager, logs]
+          flow_logs: {destination: s3}
+          usage: {data_processed_gb: 50, log_gb: 4}
+        """,
+        region="eu-west-1",
+    )
+    main = {line.item.description: line.monthly for line in result.lines}
+    # 2 endpoints x 3 zones = 6 endpoint-AZs x 730 h x $0.011 (Ireland) = $48.18; 50 GB x $0.01 = $0.50;
+    # flow logs to S3: 4 GB x $0.25 = $1.00.
+    assert main["2 interface endpoint(s) x 3 zone(s)"] == pytest.approx(6 * 730 * 0.011)
+    assert main["interface endpoint data processed"] == pytest.approx(0.50)
+    assert main["flow logs delivered"] == pytest.approx(1.00)
+    assert not any("NAT" in description for description in main)
+
+
+# -- databases -----------------------------------------------------------------------------------
+
+
+def test_postgres_multi_az_and_documentdb(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        net:
+          kind: network
+          nat_gateways: none
+          usage: {log_gb: 0}
+        users:
+          kind: postgres
+          network: net
+          instance_class: db.t3.medium
+          version: "16.10"
+          storage_gb: 50
+          max_storage_gb: 200
+          multi_az: true
+          usage: {stored_gb: 80, backup_gb: 10}
+        docs:
+          kind: documentdb
+          network: net
+          instance_class: db.t3.medium
+          instances: 3
+          usage: {stored_gb: 20, io_requests_per_month: 40000000, backup_gb: 5}
+        """,
+    )
+    assert monthly(result, "users") == _approx(
+        {
+            "rds.instance_hours_multi_az.postgres.db.t3.medium": 730 * 0.144,  # 2 x $0.072 Multi-AZ: $105.12
+            "rds.storage_gp3_gb_multi_az": 80 * 0.23,  # storage grew to the 80 GB of data (limit 200): $18.40
+            "rds.backup_gb": 10 * 0.095,  # $0.95
+            "secretsmanager.secrets": 0.40,  # the managed master-password secret
+        }
+    )
+    assert monthly(result, "docs") == _approx(
+        {
+            "docdb.instance_hours.db.t3.medium": 3 * 730 * 0.078,  # 3 instances: $170.82
+            "docdb.storage_gb": 20 * 0.10,  # $2.00
+            "docdb.io_requests": 40 * 0.20,  # 40M I/Os: $8.00
+            "docdb.backup_gb": 5 * 0.021,  # $0.105
+            "secretsmanager.secrets": 0.40,
+        }
+    )
+
+
+def test_postgres_single_az_keeps_allocated_storage(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        net: {kind: network, nat_gateways: none, flow_logs: {destination: none}}
+        users:
+          kind: postgres
+          network: net
+          instance_class: db.t4g.micro
+          version: "16.10"
+          storage_gb: 20
+          multi_az: false
+          usage: {stored_gb: 2}
+        """,
+    )
+    found = monthly(result, "users")
+    assert found["rds.instance_hours.postgres.db.t4g.micro"] == pytest.approx(730 * 0.016)  # $11.68
+    assert found["rds.storage_gp3_gb"] == pytest.approx(20 * 0.115)  # the 20 GB allocated, not 2 GB used: $2.30
+
+
+# -- delivery: build, pipeline, Amplify ----------------------------------------------------------
+
+
+def test_amplify_app_and_rest_api(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        hello:
+          kind: function
+          code: handlers/hello
+          usage: {requests_per_month: 0}
+        api:
+          kind: rest_api
+          access: public
+          routes: {"GET /hello": hello}
+          usage: {requests_per_month: 2000000, log_gb: 1}
+        site:
+          kind: amplify_app
+          repository: https://github.com/example/site
+          access_token: {secret_name: example/github-token}
+          framework: React
+          build: {commands: [npm run build], output: dist}
+          usage: {build_minutes: 120, stored_gb: 2, data_transfer_gb: 30}
+        """,
+    )
+    api = monthly(result, "api")
+    assert api["apigateway.rest_requests"] == pytest.approx(2 * 3.50)  # 2M REST requests: $7.00
+    if "cloudwatch.logs_ingestion_gb" in api:
+        assert api["cloudwatch.logs_ingestion_gb"] == pytest.approx(1 * 0.50)  # access logs: $0.50
+    if "xray.traces_recorded" in api:
+        assert api["xray.traces_recorded"] == pytest.approx(2 * 0.05 * 5.00)  # 5% of 2M = 0.1M traces: $0.50
+    assert monthly(result, "site") == _approx(
+        {
+            "amplify.build_minutes": 120 * 0.01,  # $1.20
+            "amplify.storage_gb": 2 * 0.023,  # $0.046
+            "amplify.transfer_out_gb": 30 * 0.15,  # $4.50
+        }
+    )
+
+
+# -- observability and mail ----------------------------------------------------------------------
+
+
+def test_dashboard_and_email(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        data: {kind: table, partition_key: PK, usage: {reads_per_month: 0, writes_per_month: 0, stored_gb: 0}}
+        ops:
+          kind: dashboard
+          widgets:
+            - {"on": data, metrics: [read_throttles]}
+        mail-key: {kind: key, usage: {api_calls_per_month: 0}}
+        news:
+          kind: email
+          sender: news@letters.example.org
+          kms_key: mail-key
+          usage: {emails_per_month: 50000}
+        """,
+    )
+    assert monthly(result, "ops") == _approx({"cloudwatch.dashboards": 3.00})  # $3 per dashboard-month
+    news = {line.item.description: line.monthly for line in result.lines if line.item.component == "news"}
+    assert news["emails sent"] == pytest.approx(50 * 0.10)  # 50,000 emails = 50 x 1K x $0.10 = $5.00
+    for description, amount in news.items():
+        if description != "emails sent":  # bounce/complaint topics: 5% of 50,000 = 2,500 publishes each
+            assert amount == pytest.approx(0.0025 * 0.50)

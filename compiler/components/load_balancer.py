@@ -500,6 +500,15 @@ class LoadBalancer(Component):
                     zones * hours,
                 )
             )
+            items.append(
+                ctx.item(
+                    self,
+                    self.logical_id,
+                    "data transfer out to the internet",
+                    "transfer.internet_out_gb",
+                    ctx.usage(self, "data_transfer_gb"),
+                )
+            )
         items += domain_cost(ctx, self, self.domain)
         return items
 
