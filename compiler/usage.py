@@ -73,6 +73,12 @@ class Usage(SpecModel):
     messages_per_month: float | None = Field(
         None, ge=0, description="WebSocket or SNS messages per month.", examples=[3000000]
     )
+    notifications_per_month: float | None = Field(
+        None,
+        ge=0,
+        description="Alarm or operational notifications a monitoring topic publishes per month.",
+        examples=[300],
+    )
     connection_minutes: float | None = Field(
         None, ge=0, description="WebSocket connection minutes per month.", examples=[500000]
     )
@@ -128,6 +134,7 @@ DEFAULT_USAGE: dict[str, float] = {
     "log_gb": 1,
     "log_kb_per_request": 1,
     "messages_per_month": 1_000_000,
+    "notifications_per_month": 100,
     "connection_minutes": 1_000_000,
     "hours_per_month": HOURS_PER_MONTH,
     "data_processed_gb": 10,
