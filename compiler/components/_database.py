@@ -49,10 +49,10 @@ def check_instance_class(value: str, known: tuple[str, ...], engine: str) -> str
     """A message for an unknown instance class, suggesting close ones; None when it is known."""
     if value in known:
         return None
-    close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
-    if not close:
-        family = value.rsplit(".", 1)[0]
-        close = [c for c in known if c.startswith(family + ".")][:3]
+    family = value.rsplit(".", 1)[0]
+    close = [c for c in known if c.startswith(family + ".")][:3]  # the same family first
+    close += [c for c in difflib.get_close_matches(value, known, n=3, cutoff=0.6) if c not in close]
+    close = close[:3]
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     families = sorted({c.rsplit(".", 1)[0] for c in known})
     return f"{value!r} is not a {engine} instance class{hint} (families: {', '.join(families)})"

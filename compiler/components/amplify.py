@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, field_validator
+from pydantic import Field
 from troposphere import GetAtt, Join, amplify
 
 from ..base import SpecModel
@@ -126,15 +126,6 @@ class AmplifyApp(Component):
     summary = "Amplify Hosting app built from a Git repository"
     diagram_group = "frontend"
 
-    @field_validator("environment")
-    @classmethod
-    def _no_secrets(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, text in value.items():
-            what = credential_kind(text)
-            if what:
-                raise ValueError(f"{name}: {literal_secret_message(what)}")
-        return value
-
     @property
     def logical_id(self) -> str:
         return pascal(self.id_name) + "App"
@@ -158,6 +149,13 @@ class AmplifyApp(Component):
         for variable, text in sorted(self.environment.items()):
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
                 yield ("environment", variable), f"invalid environment variable name {variable!r}"
+            what = credential_kind(text)
+            if what:
+                yield (
+                    ("environment", variable),
+                    f"this looks like {what}; never put a credential in a spec (it would be in git and in the "
+                    "template), and build-time variables end up in the published site",
+                )
             if "${" in _PLACEHOLDER.sub("", text):
                 yield (
                     ("environment", variable),

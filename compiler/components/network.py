@@ -303,7 +303,7 @@ class Network(Component):
             )
         elif self.nat_count and "public" not in self.tiers():
             yield (
-                ("nat_gateways",),
+                ("nat_gateways",) if "nat_gateways" in self.model_fields_set else ("subnets",),
                 f"{self.nat_count} NAT gateway(s) need public subnets to live in; list subnets.public or set "
                 "nat_gateways: none",
             )

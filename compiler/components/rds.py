@@ -35,7 +35,7 @@ from typing import Any, Literal
 from awacs import secretsmanager as sm
 from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
 from awacs.sts import AssumeRole
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from troposphere import AccountId, GetAtt, Join, Partition, Ref, Region, iam, rds
 
 from ..context import BuildContext, pascal
@@ -133,15 +133,6 @@ class Postgres(Component):
             )
         return value
 
-    @model_validator(mode="after")
-    def _storage_limit(self) -> Postgres:
-        if self.max_storage_gb is not None and self.max_storage_gb <= self.storage_gb:
-            raise ValueError(
-                f"max_storage_gb ({self.max_storage_gb}) must be above storage_gb ({self.storage_gb}); "
-                "set it to null to turn storage autoscaling off"
-            )
-        return self
-
     @property
     def logical_id(self) -> str:
         return pascal(self.id_name) + "Database"
@@ -166,6 +157,12 @@ class Postgres(Component):
                 yield (field,), f"{getattr(self, field)!r} is reserved by RDS for PostgreSQL; choose another name"
         if self.iam_auth and self.iam_user == self.master_username:
             yield ("iam_user",), "connect as an application user, not as the master user"
+        if self.max_storage_gb is not None and self.max_storage_gb <= self.storage_gb:
+            yield (
+                ("max_storage_gb",),
+                f"max_storage_gb ({self.max_storage_gb}) must be above storage_gb ({self.storage_gb}); "
+                "set it to null to turn storage autoscaling off",
+            )
         yield from _database.check_network(ctx, self)
         yield from _network.check_allow_from(ctx, self)
 

@@ -744,5 +744,5 @@ def _schema_problem(schema: dict[str, Any]) -> str | None:
         Draft4Validator.check_schema(schema)
     except SchemaError as error:
         where = "/".join(str(p) for p in error.absolute_path)
-        return f"not a valid JSON Schema (draft 4){' at ' + where if where else ''}: {error.message}"
+        return f"not a valid JSON Schema (draft 4): {error.message}{' (at ' + where + ')' if where else ''}"
     return None
