@@ -92,7 +92,7 @@ class Placement:
     """Where one resource of the unsplit template went."""
 
     stack: str  # "" for the parent, else the child's logical ID in the parent
-    part: str
+    key: str  # what its slot is the hash of
     layer: int | None  # None in the parent
     slot: int | None
 
@@ -108,8 +108,8 @@ class SplitResult:
 def split_template(
     body: dict[str, Any],
     *,
-    parts: dict[str, str] | None = None,
-    stateful_parts: set[str] | frozenset[str] = frozenset(),
+    owners: dict[str, tuple[str, tuple[Any, ...]]] | None = None,
+    stateful_components: set[str] | frozenset[str] = frozenset(),
     stateful_types: set[str] | frozenset[str] = frozenset(),
     max_resources: int = 500,
     slots: int = 62,
@@ -118,27 +118,59 @@ def split_template(
 ) -> SplitResult:
     """Split a compiled template; see the module docstring for the rule.
 
-    ``parts`` maps a resource's logical ID to its part key (default: its Metadata.specc.component,
-    else its logical ID). ``stateful_parts`` are part keys, or component prefixes of part keys
-    (``"photos"`` covers ``"photos/..."``), that stay in the parent.
+    ``owners`` maps a resource's logical ID to (component key, path below the component) as the
+    component added it (default: its Metadata.specc.component and no path, else its logical ID).
+    ``stateful_components`` (and every component owning a resource of ``stateful_types``) stay in
+    the parent.
     """
     resources: dict[str, dict[str, Any]] = body.get("Resources") or {}
-    parts = dict(parts or {})
-    part_of = {lid: parts.get(lid) or _component(res) or lid for lid, res in resources.items()}
+    owners = dict(owners or {})
+    component: dict[str, str] = {}
+    subpath: dict[str, tuple[Any, ...]] = {}
+    for lid, resource in resources.items():
+        owner = owners.get(lid)
+        component[lid] = owner[0] if owner else (_component(resource) or lid)
+        subpath[lid] = tuple(owner[1]) if owner else ()
     uses = {lid: _Uses.of(res, resources) for lid, res in resources.items()}
+    stateful = set(stateful_components) | {
+        component[lid] for lid, res in resources.items() if res.get("Type") in stateful_types
+    }
 
-    def stateful(lid: str) -> bool:
-        part = part_of[lid]
-        return (
-            part in stateful_parts
-            or part.split("/", 1)[0] in stateful_parts
-            or resources[lid].get("Type") in stateful_types
-        )
+    # -- slot keys -------------------------------------------------------------------------------
+    # A component's own resources share its key. A resource it adds for an entry of its spec that
+    # uses exactly one other (stateless) component goes with that component (an API's integration
+    # and permission of a function: with the function). One that builds on such a resource of its
+    # own component gets a key of its own entry (a route: "api/routes/GET /items"), so it stays put
+    # whichever function it points at.
+    key: dict[str, str] = {}
+    for lid in resources:
+        own = component[lid]
+        if subpath[lid]:
+            foreign = {component[t] for t in uses[lid].targets()} - {own} - stateful
+            if len(foreign) == 1:
+                key[lid] = foreign.pop()
+                continue
+        key[lid] = own
+    anchored = dict(key)
+    for lid in resources:
+        own, path = component[lid], subpath[lid]
+        if key[lid] == own and path and any(anchored[t] not in (own, *stateful) for t in uses[lid].targets()):
+            key[lid] = "/".join([own, *(str(p) for p in path[:2])])
 
-    # -- the parent: stateful parts and everything they reference --------------------------------
-    stateful_part_keys = {part_of[lid] for lid in resources if stateful(lid)}
+    # -- the parent: stateful components, hub cores, and everything they reference ---------------
+    # A hub is a component whose core is used by its own resources placed elsewhere (an API's Api
+    # and stage, used by routes and integrations in many slots): its core stays in the parent.
+    hubs = {
+        component[lid]
+        for lid in resources
+        if key[lid] != component[lid] and any(key[t] == component[t] == component[lid] for t in uses[lid].targets())
+    } - stateful
     in_parent: set[str] = set()
-    pending = [lid for lid in resources if part_of[lid] in stateful_part_keys]
+    pending = [
+        lid
+        for lid in resources
+        if component[lid] in stateful or (component[lid] in hubs and key[lid] == component[lid])
+    ]
     while pending:
         lid = pending.pop()
         if lid in in_parent:
@@ -146,7 +178,8 @@ def split_template(
         in_parent.add(lid)
         pending += [t for t in uses[lid].targets() if t not in in_parent]
 
-    # -- layers and slots for everything else ------------------------------------------------------
+    # -- layers and slots for everything else ----------------------------------------------------
+    slot = {lid: slot_of(key[lid], slots) for lid in resources if lid not in in_parent}
     layer: dict[str, int] = {}
     visiting: set[str] = set()
 
@@ -158,9 +191,8 @@ def split_template(
         visiting.add(lid)
         depth = 0
         for target in sorted(uses[lid].targets()):
-            if target in in_parent:
-                continue
-            depth = max(depth, layer_of(target) + (0 if part_of[target] == part_of[lid] else 1))
+            if target not in in_parent:
+                depth = max(depth, layer_of(target) + (0 if key[target] == key[lid] else 1))
         visiting.discard(lid)
         layer[lid] = depth
         return depth
@@ -170,13 +202,12 @@ def split_template(
     width = len(str(max(slots - 1, 0)))
     for lid in resources:
         if lid in in_parent:
-            placements[lid] = Placement("", part_of[lid], None, None)
+            placements[lid] = Placement("", key[lid], None, None)
             stack_of[lid] = ""
             continue
         depth = layer_of(lid)
-        slot = slot_of(part_of[lid], slots)
-        name = f"Layer{depth}Slot{slot:0{width}d}"
-        placements[lid] = Placement(name, part_of[lid], depth, slot)
+        name = f"Layer{depth}Slot{slot[lid]:0{width}d}"
+        placements[lid] = Placement(name, key[lid], depth, slot[lid])
         stack_of[lid] = name
     child_names = sorted({s for s in stack_of.values() if s}, key=_stack_order)
     clashes = sorted(set(child_names) & set(resources))
@@ -195,9 +226,9 @@ def default_slots(max_resources: int) -> int:
     return max(2, max_resources // 8)
 
 
-def slot_of(part: str, slots: int) -> int:
-    """The slot of a part: a stable hash of its key, the same on every machine and Python."""
-    return int(hashlib.sha256(part.encode("utf-8")).hexdigest()[:16], 16) % slots
+def slot_of(key: str, slots: int) -> int:
+    """A slot: a stable hash of a key, the same on every machine and Python."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16], 16) % slots
 
 
 def _stack_order(name: str) -> tuple[int, int]:
@@ -798,19 +829,18 @@ def stage_templates(
         )
     from .context import STATEFUL_TYPES
 
-    parts: dict[str, str] = {}
+    keyed: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for logical_id, owner in owners.items():
         component = spec.components.get(owner.component)
-        base = getattr(component, "id_name", None) or owner.component
-        parts[logical_id] = "/".join([base, *(str(p) for p in owner.path[2:4])])
+        keyed[logical_id] = (getattr(component, "id_name", None) or owner.component, tuple(owner.path[2:]))
     stateful = {getattr(c, "id_name", name) for name, c in spec.components.items() if c.stateful}
     child_dir = path.stem
     slots = limits.stack_slots or default_slots(threshold)
     try:
         result = split_template(
             body,
-            parts=parts,
-            stateful_parts=stateful,
+            owners=keyed,
+            stateful_components=stateful,
             stateful_types=STATEFUL_TYPES,
             max_resources=threshold,
             slots=slots,
