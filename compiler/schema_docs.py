@@ -22,6 +22,7 @@ import copy
 import re
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, NoDefault
 
 _YAML_BLOCK = re.compile(r"```ya?ml\n(.*?)```", re.DOTALL)
@@ -34,6 +35,8 @@ class DocumentedSchema(GenerateJsonSchema):
         factory = schema.get("default_factory")
         if factory is not None and not schema.get("default_factory_takes_data"):
             value = factory()
+            if isinstance(value, BaseModel):  # a nested settings model: its defaults, as the spec would say them
+                return value.model_dump(mode="json", exclude_none=True)
             if isinstance(value, dict | list | str | int | float | bool) or value is None:
                 return value
         return schema.get("default", NoDefault)
