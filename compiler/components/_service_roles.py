@@ -56,6 +56,10 @@ def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None
         from .key import key_arn
 
         group.KmsKeyId = key_arn(ctx, kms_key)
+    else:
+        from ._network import LOG_GROUP_DEFAULT_ENCRYPTION, checkov_skip
+
+        checkov_skip(group, "CKV_AWS_158", LOG_GROUP_DEFAULT_ENCRYPTION.replace("set kms_key", "set log_kms_key"))
     return group
 
 

@@ -7,6 +7,7 @@ delivery:
     repository: acme/user-management          # GitHub owner/name
     branch: main
     connection_arn: arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-...   # or leave out
+  access_logs: logs                           # a log_bucket for the artifact bucket's access logs
   stages:
     - name: build
       build: [build-backend, build-frontend]  # build projects, run side by side
@@ -107,6 +108,13 @@ class Pipeline(Component):
     artifact_retention_days: int = Field(
         30, ge=1, le=3650, description="Build artifacts (and their old versions) are deleted after this many days."
     )
+    access_logs: str | Literal[False] = Field(
+        description=(
+            "A log_bucket component that receives the artifact bucket's S3 server access logs, or false to turn "
+            "access logging off (explicitly)."
+        ),
+        examples=["logs"],
+    )
 
     summary = "CodePipeline V2: GitHub source, CodeBuild, ECS deploy"
     diagram_group = "cicd"
@@ -136,6 +144,8 @@ class Pipeline(Component):
 
     # -- checks ----------------------------------------------------------------------------------------
     def references(self) -> Iterator[Reference]:
+        if isinstance(self.access_logs, str):
+            yield Reference(("access_logs",), self.access_logs, ("log_bucket",), "log bucket")
         for index, stage in enumerate(self.stages):
             for j, name in enumerate(stage.build):
                 yield Reference(("stages", index, "build", j), name, ("build_project",), "build project")
@@ -383,8 +393,20 @@ class Pipeline(Component):
                 ]
             ),
         )
+        if isinstance(self.access_logs, str):
+            from .log_bucket import logging_configuration
+
+            bucket.LoggingConfiguration = logging_configuration(ctx, self.access_logs, f"s3/{self.id_name}-artifacts/")
         ctx.add(self, bucket)
         ctx.add(self, tls_only_policy(pascal(self.id_name) + "ArtifactBucketPolicy", self.bucket_id))
+
+    def bucket_statements(self, ctx: BuildContext, bucket: str) -> list[Any]:
+        if bucket != self.access_logs:
+            return []
+        from .log_bucket import server_access_logs_statement
+
+        sid = pascal(self.id_name) + "ArtifactAccessLogs"
+        return [server_access_logs_statement(ctx, bucket, sid, GetAtt(self.bucket_id, "Arn"))]
 
     # -- observability and cost -----------------------------------------------------------------------
     def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
@@ -418,12 +440,9 @@ def _ecs_deploy_statements(ctx: BuildContext, services: list[Any]) -> list[Any]:
     for service in services:
         roles += [GetAtt(service.execution_role_id, "Arn"), GetAtt(service.task_role_id, "Arn")]
     return [
-        # Registering and describing task definitions has no resource-level permissions: "*" is required.
-        Statement(
-            Effect=Allow,
-            Action=sorted_actions([ecs.DescribeTaskDefinition, ecs.RegisterTaskDefinition]),
-            Resource=["*"],
-        ),
+        # DescribeTaskDefinition has no resource-level permissions: "*" is its only scope.
+        Statement(Effect=Allow, Action=[ecs.DescribeTaskDefinition], Resource=["*"]),
+        Statement(Effect=Allow, Action=[ecs.RegisterTaskDefinition], Resource=families),
         # Tags on the new revision: only while registering, only on these families.
         Statement(
             Effect=Allow,
