@@ -4,15 +4,16 @@
 ops:
   kind: dashboard
   widgets:
-    - {on: data, metrics: [read_throttles, write_throttles]}
-    - {on: exports, metrics: [4xx, 5xx]}
-    - {on: chat, metrics: [messages, integration_errors]}
+    - {"on": data, metrics: [read_throttles, write_throttles]}
+    - {"on": exports, metrics: [4xx, 5xx]}
+    - {"on": chat, metrics: [messages, integration_errors]}
     - title: Sessions created (24h)
       custom: [{namespace: SpecWizard, name: SessionsCreated}]
       view: single_value
       period: 86400
 ```
 
+(``"on"`` is quoted because YAML 1.1 tools, PyYAML among them, read a bare ``on`` key as ``true``.)
 A widget graphs the named metrics of one component (``on``); the names are the ones the component
 offers to alarms (``specc explain <kind>``). Without ``metrics`` it graphs all of them. Business
 metrics the application publishes itself go in ``custom``. Without ``widgets``, the dashboard has
@@ -60,7 +61,11 @@ class Widget(SpecModel):
         description="Names of that component's metrics; default: all of them.",
         examples=[["read_throttles", "write_throttles"]],
     )
-    custom: list[CustomMetric] = Field(default_factory=list, description="Metrics the application publishes.")
+    custom: list[CustomMetric] = Field(
+        default_factory=list,
+        description="Metrics the application publishes.",
+        examples=[[{"namespace": "SpecWizard", "name": "SessionsCreated"}]],
+    )
     text: str | None = Field(None, description="A Markdown text widget instead of a graph.", examples=["## Wizard"])
     view: Literal["time_series", "single_value", "bar"] = Field("time_series", description="How to draw it.")
     period: int = Field(300, description="Seconds per data point.", examples=[300, 86400])
@@ -92,7 +97,7 @@ class Dashboard(Component):
     def references(self) -> Iterator[Reference]:
         for index, widget in enumerate(self.widgets):
             if widget.on:
-                yield Reference(("widgets", index, "on"), widget.on, _kinds_with_metrics(), "component")
+                yield Reference(("widgets", index, "on"), widget.on, _other_kinds(), "component")
 
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for index, widget in enumerate(self.widgets):
@@ -217,9 +222,7 @@ def _escape(text: str) -> str:
     return text.replace("${", "${!")
 
 
-def _kinds_with_metrics() -> tuple[str, ...]:
+def _other_kinds() -> tuple[str, ...]:
     from . import component_kinds
 
-    return tuple(
-        name for name, cls in component_kinds().items() if cls.metrics is not Component.metrics and name != "dashboard"
-    )
+    return tuple(name for name in component_kinds() if name != "dashboard")

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 from troposphere import GetAtt, Ref, apigatewayv2, certificatemanager, route53
 
 from ..base import SpecModel
@@ -36,6 +36,32 @@ if TYPE_CHECKING:
 
 DOMAIN_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
 CERT_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]{36}$")
+ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,32}$")
+
+
+def _domain_name(value: str) -> str:
+    if len(value) > 253 or not re.match(DOMAIN_PATTERN, value):
+        raise ValueError(
+            f"{value!r} is not a domain name: lower-case labels of letters, digits and '-' joined by dots, "
+            "like 'wizard.example.com' (no scheme, no trailing dot, no wildcard)"
+        )
+    return value
+
+
+def _zone_id(value: str) -> str:
+    if not ZONE_ID.match(value):
+        raise ValueError(
+            f"{value!r} is not a hosted zone ID; IDs look like 'Z0123456789ABCDEFGHIJ' (Route 53 console, "
+            "or `aws route53 list-hosted-zones`)"
+        )
+    return value
+
+
+DomainName = Annotated[
+    str, AfterValidator(_domain_name), WithJsonSchema({"type": "string", "pattern": DOMAIN_PATTERN, "maxLength": 253})
+]
+ZoneId = Annotated[str, AfterValidator(_zone_id), WithJsonSchema({"type": "string", "pattern": ZONE_ID.pattern})]
+
 #: The hosted zone ID of every CloudFront distribution, for alias records.
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 
@@ -44,14 +70,11 @@ class DnsZone(Component):
     """A Route 53 public hosted zone: an existing one (by ID) or one this stack creates."""
 
     kind: Literal["dns_zone"] = "dns_zone"
-    domain: str = Field(
-        description="The zone's domain name.", examples=["flowency.build"], pattern=DOMAIN_PATTERN, max_length=253
-    )
-    hosted_zone_id: str | None = Field(
+    domain: DomainName = Field(description="The zone's domain name.", examples=["flowency.build"])
+    hosted_zone_id: ZoneId | None = Field(
         None,
         description="ID of an existing hosted zone for this domain. Leave out to create the zone in this stack.",
         examples=["Z0123456789ABCDEFGHIJ"],
-        pattern=r"^Z[A-Z0-9]{1,32}$",
     )
 
     summary = "Route 53 hosted zone (existing or created)"
@@ -108,12 +131,7 @@ def _join(sep: str, value: Any) -> Any:
 class CustomDomain(SpecModel):
     """A custom domain name for a distribution or API, in a hosted zone of the spec."""
 
-    name: str = Field(
-        description="The fully qualified name.",
-        examples=["wizard.flowency.build"],
-        pattern=DOMAIN_PATTERN,
-        max_length=253,
-    )
+    name: DomainName = Field(description="The fully qualified name.", examples=["wizard.flowency.build"])
     zone: str = Field(description="The dns_zone component the name is in.", examples=["zone"])
     certificate_arn: str | None = Field(
         None,

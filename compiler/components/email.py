@@ -29,12 +29,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from awacs import kms as kms_actions
 from awacs import ses as ses_actions
 from awacs.aws import Allow, ArnLike, Condition, Principal, Statement, StringEquals
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 from troposphere import GetAtt, Ref, Sub, route53, ses, sns
 
 from ..base import SpecModel
@@ -48,6 +48,14 @@ from .dns_zone import DnsZone
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 TEMPLATE_NAME = r"^[a-z][a-z0-9]*([-_][a-z0-9]+)*$"
 Event = Literal["bounce", "complaint"]
+
+
+def _address(value: str) -> str:
+    if len(value) > 254 or not re.match(EMAIL_PATTERN, value):
+        raise ValueError(f"{value!r} is not an email address (like 'noreply@example.com', domain in lower case)")
+    return value
+
+
 _EVENT_TYPE = {"bounce": "BOUNCE", "complaint": "COMPLAINT"}
 
 
@@ -71,11 +79,8 @@ class Email(Component):
     """Amazon SES sending from a verified domain, with a configuration set, event topics and templates."""
 
     kind: Literal["email"] = "email"
-    sender: str = Field(
-        description="The From address; its domain is verified with DKIM.",
-        examples=["noreply@flowency.build"],
-        pattern=EMAIL_PATTERN,
-        max_length=254,
+    sender: Annotated[str, AfterValidator(_address), WithJsonSchema({"type": "string", "pattern": EMAIL_PATTERN})] = (
+        Field(description="The From address; its domain is verified with DKIM.", examples=["noreply@flowency.build"])
     )
     zone: str | None = Field(
         None, description="A dns_zone component holding the sender's domain, for the DKIM records.", examples=["zone"]

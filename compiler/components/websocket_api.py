@@ -119,7 +119,9 @@ class WebSocketApi(Component):
             "write this region's log groups only; false if the account already has one."
         ),
     )
-    kms_key: str | None = Field(None, description="A key component to encrypt the access log group with.")
+    kms_key: str | None = Field(
+        None, description="A key component to encrypt the access log group with.", examples=["logs-key"]
+    )
     domain: CustomDomain | None = Field(None, description="A custom domain name (wss://<name>) for the API.")
 
     access_levels = ("send",)
@@ -145,6 +147,9 @@ class WebSocketApi(Component):
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         seen: dict[str, str] = {}
         for key in self.routes:
+            if key.startswith("$") and key not in RESERVED_ROUTES:
+                yield ("routes", key), f"unknown special route {key!r}; special routes are {', '.join(RESERVED_ROUTES)}"
+                continue
             if not ROUTE_KEY.match(key):
                 yield (
                     ("routes", key),
@@ -154,8 +159,6 @@ class WebSocketApi(Component):
                     ),
                 )
                 continue
-            if key.startswith("$") and key not in RESERVED_ROUTES:
-                yield ("routes", key), f"unknown special route {key!r}; special routes are {', '.join(RESERVED_ROUTES)}"
             part = _route_part(key)
             if part in seen:
                 yield ("routes", key), f"routes {seen[part]!r} and {key!r} would get the same logical ID; rename one"
