@@ -208,16 +208,17 @@ def _finding(match: Any, template_path: str, template: dict[str, Any] | None) ->
     rule_id = match.rule.id
     severity = {"E": "error", "W": "warning", "I": "informational"}.get(rule_id[:1], "error")
     path = list(getattr(match, "path", None) or [])
-    resource = path[1] if len(path) > 1 and path[0] == "Resources" else None
+    # str(): cfn-lint's own string nodes cannot cross processes (pickle) or into the cache as they are.
+    resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else None
     location = component = None
     if resource and template:
         meta = ((template.get("Resources") or {}).get(resource) or {}).get("Metadata") or {}
         specc = meta.get("specc") or {}
         location, component = specc.get("source"), specc.get("component")
     return Finding(
-        template=template_path,
+        template=str(template_path),
         template_line=int(getattr(match, "linenumber", 1) or 1),
-        rule=rule_id,
+        rule=str(rule_id),
         message=str(match.message),
         severity=severity,
         resource=resource,
