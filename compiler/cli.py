@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "diagram": "diagram:diagram",
     "explain": "explain:explain",
     "check": "check:check",
+    "init": "init:init",
     "cost": "cost:cost",
 }
 
