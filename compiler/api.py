@@ -86,15 +86,22 @@ def compile_document(
     *,
     max_resources: int | None = None,
     split: bool | None = None,
+    progress: Any = None,
 ) -> list[CompiledStage]:
+    """``progress(stage, seconds)``, if given, is called as each stage is compiled (for the CLI's timing)."""
+    import time
+
     specs = validate(document, stages)
     results: list[CompiledStage] = []
     errors: list[Diagnostic] = []
     for stage, spec in specs.items():
+        started = time.perf_counter()
         try:
             results.append(compile_stage(document, spec, stage, Path(out), max_resources=max_resources, split=split))
         except SpecError as exc:
             errors += exc.diagnostics
+        if progress is not None:
+            progress(stage, time.perf_counter() - started)
     if errors:
         raise SpecError(sorted(set(errors)))
     return results
@@ -117,9 +124,10 @@ def compile_spec(
     *,
     max_resources: int | None = None,
     split: bool | None = None,
+    progress: Any = None,
 ) -> list[CompiledStage]:
     """Compile every (or the given) stage; ``max_resources``/``split`` override the spec's ``limits``."""
-    return compile_document(load(path), stages, out, max_resources=max_resources, split=split)
+    return compile_document(load(path), stages, out, max_resources=max_resources, split=split, progress=progress)
 
 
 def compile_stage(

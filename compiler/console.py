@@ -14,6 +14,7 @@ progress, timing and notes go to stderr, so ``specc ... > file`` and pipes get o
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,8 @@ _CODES = {
     "magenta": "35",
     "cyan": "36",
 }
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 #: ``-q/--quiet`` for any command: progress and notes are hidden; results and errors are not.
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
@@ -78,15 +81,15 @@ class Console:
     # -- printing -------------------------------------------------------------------------------
     def out(self, text: str = "", nl: bool = True) -> None:
         """A result: always printed, on stdout."""
-        click.echo(text, file=self.stdout, nl=nl)
+        click.echo(text, file=self.stdout, nl=nl, color=True)  # codes are only there if use_color said so
 
     def note(self, text: str = "") -> None:
         """Progress or a hint: stderr, hidden by --quiet."""
         if not self.quiet:
-            click.echo(text, file=self.stderr)
+            click.echo(text, file=self.stderr, color=True)
 
     def error(self, text: str) -> None:
-        click.echo(text, file=self.stderr)
+        click.echo(text, file=self.stderr, color=True)
 
     @contextmanager
     def step(self, label: str) -> Iterator[dict[str, Any]]:
@@ -112,9 +115,9 @@ class Console:
         detail = f" ({info['detail']})" if info.get("detail") else ""
         timing = self.style(f"{elapsed:.2f} s", "dim", err=True)
         if interactive:
-            click.echo(f"\r{label}{detail} {timing}   ", file=self.stderr)
+            click.echo(f"\r{label}{detail} {timing}   ", file=self.stderr, color=True)
         else:
-            click.echo(f"{label}{detail} {timing}", file=self.stderr)
+            click.echo(f"{label}{detail} {timing}", file=self.stderr, color=True)
 
     # -- tables ---------------------------------------------------------------------------------
     def table(
@@ -134,7 +137,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
     """
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
     columns = len(headers)
-    widths = [max(len(line) for row in cells for line in (row[i].splitlines() or [""])) for i in range(columns)]
+
+    def width(text: str) -> int:
+        return len(_ANSI.sub("", text))
+
+    widths = [max(width(line) for row in cells for line in (row[i].splitlines() or [""])) for i in range(columns)]
     aligns = (align + "l" * columns)[:columns]
 
     def render(row: list[str]) -> list[str]:
@@ -145,7 +152,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
             parts = []
             for i, parts_of_cell in enumerate(split):
                 text = parts_of_cell[k] if k < len(parts_of_cell) else ""
-                parts.append(text.rjust(widths[i]) if aligns[i] == "r" else text.ljust(widths[i]))
+                pad = " " * (widths[i] - width(text))
+                parts.append(pad + text if aligns[i] == "r" else text + pad)
             lines.append("  ".join(parts).rstrip())
         return lines
 
@@ -155,3 +163,22 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
     for row in cells[1:]:
         out += render(row)
     return "\n".join(out)
+
+
+def summary_table(diagnostics: Sequence[Any], color: bool = False) -> str:
+    """Findings counted by rule: rule, severity, count, where the first one is, its message.
+
+    The one-per-line ``file:line:col: ...`` diagnostics stay the primary output (editors and CI
+    annotate them); this table is the overview a person reads after a long list.
+    """
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for d in diagnostics:
+        groups.setdefault((d.rule or "-", d.severity), []).append(d)
+    order = {"error": 0, "warning": 1, "informational": 2}
+    rows = []
+    for (rule, severity), items in sorted(groups.items(), key=lambda kv: (order.get(kv[0][1], 3), kv[0][0])):
+        first = items[0]
+        message = first.message if len(first.message) <= 70 else first.message[:69] + "…"
+        shown = paint(severity, "red" if severity == "error" else "yellow", color=color)
+        rows.append([rule, shown, len(items), f"{first.file}:{first.line}", message])
+    return table(["rule", "severity", "count", "first at", "message"], rows, "llr", color=color)

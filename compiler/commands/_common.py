@@ -30,6 +30,11 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `specc ... | head`: the reader stopped reading; not a bug
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # the last line of defence
             where = traceback.extract_tb(exc.__traceback__)[-1]
             click.echo(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Any
 
 import click
 
 from .. import api
+from ..console import Console, quiet_option
 from ..errors import Diagnostic, SpecError
 from ._common import FORMATS, _guard, _print_diagnostics
 
@@ -29,9 +31,16 @@ from ._common import FORMATS, _guard, _print_diagnostics
     default=None,
     help="Allow (default) or forbid nested stacks; with --no-split a stage over a limit is an error.",
 )
+@quiet_option
 @_guard
 def compile_command(
-    files: tuple[str, ...], stages: tuple[str, ...], out: str, fmt: str, max_resources: int | None, split: bool | None
+    files: tuple[str, ...],
+    stages: tuple[str, ...],
+    out: str,
+    fmt: str,
+    max_resources: int | None,
+    split: bool | None,
+    quiet: bool = False,
 ) -> None:
     """Compile specs into CloudFormation templates, one per stage.
 
@@ -42,11 +51,21 @@ def compile_command(
     """
     errors: list[Diagnostic] = []
     compiled: list[api.CompiledStage] = []
+    console = Console(quiet=quiet or fmt == "json")  # progress and timing on stderr
     for file in files:
+        started = time.perf_counter()
+
+        def progress(stage: str, seconds: float, file: str = file) -> None:
+            console.note(f"{file} [{stage}] built in " + console.style(f"{seconds:.2f} s", "dim", err=True))
+
         try:
-            compiled += api.compile_spec(file, list(stages) or None, out, max_resources=max_resources, split=split)
+            compiled += api.compile_spec(
+                file, list(stages) or None, out, max_resources=max_resources, split=split, progress=progress
+            )
         except SpecError as exc:
             errors += exc.diagnostics
+        total = console.style(f"{time.perf_counter() - started:.2f} s", "dim", err=True)
+        console.note(f"{file}: loaded, validated and built in {total}")
     if errors:
         _print_diagnostics(errors, fmt)
         sys.exit(1)
@@ -86,6 +105,8 @@ def compile_command(
         if c.nested:
             where = c.path.with_suffix("")
             click.echo(f"  + {len(c.nested)} nested stacks in {where}/, the largest: {_largest(usages[1:])}")
+    if quiet:
+        return
     click.echo("\nTo deploy (replace <artifact-bucket> with an S3 bucket you own):")
     for c in compiled:
         for command in c.deploy_commands():

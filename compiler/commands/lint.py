@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..console import Console, quiet_option, summary_table, use_color
 from ..errors import Diagnostic, SpecError
 from ._common import FORMATS, _guard, _print_diagnostics
 
@@ -27,8 +28,9 @@ from ._common import FORMATS, _guard, _print_diagnostics
     default=None,
     help="Processes linting in parallel. Default: one per CPU core.",
 )
+@quiet_option
 @_guard
-def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None) -> None:
+def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None, quiet: bool = False) -> None:
     """Run cfn-lint over compiled templates; findings point into the spec.
 
     PATHS are templates or directories (default: output/). Spec files (*.yaml with 'specc:')
@@ -59,11 +61,15 @@ def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None) -> Non
                         batch.append((compiled.extra_files[path], str(path), compiled.region))
             except SpecError as exc:
                 errors += exc.diagnostics
-    findings = [f for found in linter.lint_many(batch) for f in found]
+    console = Console(quiet=quiet or fmt == "json")
+    with console.step(f"linting {len(batch)} template(s)"):
+        findings = [f for found in linter.lint_many(batch) for f in found]
     count = len(batch)
     diagnostics = errors + [f.as_diagnostic() for f in findings]
     _print_diagnostics(diagnostics, fmt, {"templates": count, "from_cache": linter.cached})
-    if not diagnostics and fmt == "text":
+    if findings and fmt == "text" and not quiet:  # the overview, after the one-per-line list
+        console.error("\n" + summary_table([f.as_diagnostic() for f in findings], use_color(console.stderr)))
+    if not diagnostics and fmt == "text" and not quiet:
         cached = f" ({linter.cached} from cache)" if linter.cached else ""
         click.echo(f"ok: {count} template(s), no findings{cached}")
     sys.exit(1 if diagnostics else 0)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import api
+from ..console import quiet_option
 from ..errors import Diagnostic, SpecError
 from ._common import FORMATS, _guard, _print_diagnostics
 
@@ -15,8 +16,9 @@ from ._common import FORMATS, _guard, _print_diagnostics
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--stage", "stages", multiple=True, help="Validate only this stage (repeatable).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@quiet_option
 @_guard
-def validate(files: tuple[str, ...], stages: tuple[str, ...], fmt: str) -> None:
+def validate(files: tuple[str, ...], stages: tuple[str, ...], fmt: str, quiet: bool = False) -> None:
     """Check specs against the schema, references and rules, without compiling.
 
     \b
@@ -30,6 +32,6 @@ def validate(files: tuple[str, ...], stages: tuple[str, ...], fmt: str) -> None:
         except SpecError as exc:
             errors += exc.diagnostics
     _print_diagnostics(errors, fmt, {"files": list(files)})
-    if not errors and fmt == "text":
+    if not errors and fmt == "text" and not quiet:
         click.echo(f"ok: {len(files)} spec(s) valid")
     sys.exit(1 if errors else 0)
