@@ -111,20 +111,21 @@ def expression_problem(expression: str) -> str | None:
 def timezone_problem(name: str) -> str | None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+    try:  # the fast path: listing every zone reads thousands of files (~0.1 s), a lookup reads one
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
     known = available_timezones()
     if not known:  # no time-zone database on this machine: AWS will check it
         return None
     if name in known or name == "UTC":
         return None
-    try:
-        ZoneInfo(name)
-        return None
-    except (ZoneInfoNotFoundError, ValueError):
-        import difflib
+    import difflib
 
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown time zone {name!r}{hint} (IANA names like 'Europe/Berlin' or 'UTC')"
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown time zone {name!r}{hint} (IANA names like 'Europe/Berlin' or 'UTC')"
 
 
 class Retry(SpecModel):
