@@ -27,7 +27,7 @@ class Diagnostic:
         where = f"{self.file}:{self.line}:{self.col}"
         path = f" {self.path}:" if self.path else ""
         rule = f" [{self.rule}]" if self.rule else ""
-        return f"{where}:{path} {self.message}{rule}"
+        return _printable(f"{where}:{path} {self.message}{rule}")
 
     def to_json(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -41,6 +41,11 @@ class SpecError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics)
+
+
+def _printable(text: str) -> str:
+    """One line, no control characters: a spec's keys and values must not break or drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def dotted(path: Iterable[object]) -> str:
