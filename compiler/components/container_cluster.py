@@ -62,6 +62,14 @@ class ContainerCluster(Component):
             CapacityProviders=["FARGATE"],
             DefaultCapacityProviderStrategy=[tecs.CapacityProviderStrategyItem(CapacityProvider="FARGATE", Weight=1)],
         )
+        if self.container_insights == "disabled":
+            from ._network import checkov_skip
+
+            checkov_skip(
+                cluster,
+                "CKV_AWS_65",
+                "container_insights: disabled in the spec; ECS's free CPU and memory metrics remain",
+            )
         ctx.add(self, cluster)
         ctx.output(self, pascal(self.id_name) + "ClusterName", Ref(cluster), f"Name of the {self.name} ECS cluster")
 

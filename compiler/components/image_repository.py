@@ -158,6 +158,18 @@ class ImageRepository(Component):
             ]
         else:
             repository.ImageTagMutability = "IMMUTABLE"
+        from ._network import checkov_skip
+
+        if self.tag_mutability == "mutable":
+            checkov_skip(repository, "CKV_AWS_51", "tag_mutability: mutable in the spec")
+        elif self.mutable_tags:
+            checkov_skip(
+                repository,
+                "CKV_AWS_51",
+                f"only {', '.join(sorted(set(self.mutable_tags)))} may move (mutable_tags in the spec); every other tag is immutable",
+            )
+        if self.encryption == "aes256":
+            checkov_skip(repository, "CKV_AWS_136", "encryption: aes256 in the spec (S3-managed keys)")
         ctx.add(self, repository)
         ctx.output(self, pascal(self.id_name) + "RepositoryUri", self.uri, f"URI of the {self.name} image repository")
 

@@ -289,6 +289,10 @@ class LoadBalancer(Component):
         )
         if depends_on:
             balancer.DependsOn = depends_on
+        if self.access_logs is False:
+            from ._network import checkov_skip
+
+            checkov_skip(balancer, "CKV_AWS_91", "access_logs: false in the spec")
         ctx.add(self, balancer)
 
         for service in services:

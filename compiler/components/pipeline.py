@@ -397,6 +397,10 @@ class Pipeline(Component):
             from .log_bucket import logging_configuration
 
             bucket.LoggingConfiguration = logging_configuration(ctx, self.access_logs, f"s3/{self.id_name}-artifacts/")
+        else:
+            from ._network import checkov_skip
+
+            checkov_skip(bucket, "CKV_AWS_18", "access_logs: false in the spec")
         ctx.add(self, bucket)
         ctx.add(self, tls_only_policy(pascal(self.id_name) + "ArtifactBucketPolicy", self.bucket_id))
 
