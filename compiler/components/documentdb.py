@@ -269,4 +269,9 @@ class DocumentDB(Component):
                 ctx.usage(self, "backup_gb"),
             ),
             ctx.item(self, self.secret_id, "credentials secret", "secretsmanager.secrets", 1),
+            *(
+                line
+                for log in self._exports()
+                for line in ctx.log_items(self, f"{pascal(self.id_name)}{pascal(log)}LogGroup", f"{log} logs")
+            ),
         ]

@@ -58,7 +58,7 @@ from troposphere import (
 
 from ..base import SpecModel
 from ..context import BuildContext, Raw, pascal
-from ..cost.model import CostContext, LineItem
+from ..cost.model import DAYS_PER_MONTH, CostContext, LineItem
 from ..model import Component, Reference
 from . import _network
 
@@ -763,7 +763,19 @@ class Network(Component):
             )  # fmt: skip
         if self.flow_logs.destination != "none":
             key = "cloudwatch.logs_vended_gb" if self.flow_logs.destination == "cloudwatch" else "vpc.flow_logs_s3_gb"
-            items.append(ctx.item(self, f"{p}FlowLog", "flow logs delivered", key, ctx.usage(self, "log_gb")))
+            delivered = ctx.usage(self, "log_gb")
+            items.append(ctx.item(self, f"{p}FlowLog", "flow logs delivered", key, delivered))
+            if self.flow_logs.destination == "cloudwatch":
+                retention = ctx.spec.stages[ctx.stage].log_retention_days
+                items.append(
+                    ctx.item(
+                        self, f"{p}FlowLogGroup", f"flow logs storage ({retention}-day retention)",
+                        "cloudwatch.logs_storage_gb", delivered / DAYS_PER_MONTH * retention,
+                    )
+                )  # fmt: skip
+            else:
+                stored = delivered / DAYS_PER_MONTH * self.flow_logs.retention_days
+                items.append(ctx.item(self, f"{p}FlowLogBucket", "flow logs storage", "s3.storage_standard_gb", stored))
         return items
 
 

@@ -358,4 +358,5 @@ class Postgres(Component):
                 ctx.usage(self, "backup_gb"),
             ),
             ctx.item(self, self.logical_id, "managed credentials secret", "secretsmanager.secrets", 1),
+            *ctx.log_items(self, f"{pascal(self.id_name)}PostgresqlLogGroup", "PostgreSQL logs"),
         ]  # fmt: skip

@@ -723,12 +723,7 @@ class RestApi(Component):
         requests = ctx.usage(self, "requests_per_month")
         items = [ctx.item(self, self.logical_id, "REST API requests", "apigateway.rest_requests", requests / 1e6)]
         if self.access_logs:
-            items.append(
-                ctx.item(
-                    self, f"{self.prefix}AccessLogGroup", "access log ingestion", "cloudwatch.logs_ingestion_gb",
-                    ctx.usage(self, "log_gb"),
-                )
-            )  # fmt: skip
+            items += ctx.log_items(self, f"{self.prefix}AccessLogGroup", "access logs", events=requests)
         if self.tracing:
             sampled = requests * ctx.usage(self, "trace_sample_rate")
             items.append(ctx.item(self, self.stage_id, "X-Ray traces", "xray.traces_recorded", sampled / 1e6))
