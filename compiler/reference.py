@@ -18,6 +18,8 @@ import re
 import sys
 from typing import Any
 
+from .schema_docs import required_of
+
 DOC_PATH = "docs/reference.md"
 COMMAND = "specc reference --out docs/reference.md"
 
@@ -143,7 +145,7 @@ class Reference:
 
     # -- tables ---------------------------------------------------------------------------------
     def options_table(self, definition: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
-        required = set(definition.get("required") or [])
+        required = required_of(definition)
         lines = ["| option | type | default | description |", "|---|---|---|---|"]
         for name, prop in (definition.get("properties") or {}).items():
             if name in skip:
@@ -275,7 +277,7 @@ class Reference:
         for kind in kinds or list(self.kinds):
             cls = self.kinds[kind]
             definition = self.defs.get(self.kind_defs.get(kind, ""), {})
-            required = set(definition.get("required") or [])
+            required = required_of(definition)
             out[kind] = {
                 "summary": cls.summary,
                 "description": definition.get("description", ""),

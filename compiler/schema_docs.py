@@ -85,6 +85,7 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
         # The discriminator: pydantic needs ``kind`` even though each kind has it as a default.
         if "kind" not in definition.setdefault("required", []):
             definition["required"].insert(0, "kind")
+    _defaults_may_provide(schema, [d for k, d in defs.items() if _is_kind(d)])
     for node in _objects(schema):
         for name, prop in (node.get("properties") or {}).items():
             prop.setdefault("title", name.replace("_", " ").title())
@@ -105,6 +106,57 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
 def _objects(schema: dict[str, Any]) -> list[dict[str, Any]]:
     """Every schema object that has properties: the root and each definition."""
     return [schema, *schema.get("$defs", {}).values()]
+
+
+#: Where the models' required fields are kept once the schema no longer requires them (see below).
+REQUIRED_KEY = "x-specc-required"
+
+
+def _is_kind(definition: dict[str, Any]) -> bool:
+    return "const" in (definition.get("properties") or {}).get("kind", {})
+
+
+def _defaults_may_provide(schema: dict[str, Any], kinds: list[dict[str, Any]]) -> None:
+    """A component's required options may come from ``defaults.<kind>`` or a stage's overlay.
+
+    specc merges both into each component before validating it, so a spec that leaves ``cluster``
+    to ``defaults: {service: {cluster: app}}`` is valid. JSON Schema cannot look across the document,
+    so within components nothing but ``kind`` is required; the models' list moves to
+    ``x-specc-required`` (the reference and the docs check read it) and each such option's
+    description says it is required.
+    """
+    defs = schema.get("$defs", {})
+    seen: set[int] = set()
+    stack = list(kinds)
+    while stack:
+        definition = stack.pop()
+        if id(definition) in seen:
+            continue
+        seen.add(id(definition))
+        required = [r for r in definition.get("required", []) if r != "kind"]
+        if required:
+            definition[REQUIRED_KEY] = required
+            definition["required"] = [r for r in definition["required"] if r == "kind"]
+            if not definition["required"]:
+                del definition["required"]
+            for name in required:
+                prop = definition.get("properties", {}).get(name)
+                if prop is not None and not str(prop.get("description", "")).startswith("Required"):
+                    where = (
+                        " (here, in `defaults` of the kind, or in a stage's overlay)" if _is_kind(definition) else ""
+                    )
+                    prop["description"] = f"Required{where}. " + prop.get("description", "")
+        for node in _all_nodes(definition.get("properties", {})):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                target = defs.get(ref.rsplit("/", 1)[-1])
+                if target is not None and not _is_kind(target):
+                    stack.append(target)
+
+
+def required_of(definition: dict[str, Any]) -> set[str]:
+    """The fields the models require (whether or not the schema itself requires them)."""
+    return set(definition.get("required") or []) | set(definition.get(REQUIRED_KEY) or [])
 
 
 def _all_nodes(value: Any) -> list[dict[str, Any]]:
@@ -151,7 +203,7 @@ def _model_example(definition: dict[str, Any]) -> list[Any] | None:
     if "examples" in definition:
         return [definition["examples"][0]]
     props = definition.get("properties") or {}
-    required = definition.get("required") or []
+    required = sorted(required_of(definition), key=list(props).index) if props else []
     chosen = list(required) or [n for n, p in props.items() if "examples" in p][:2]
     example = {}
     for name in chosen:
@@ -170,7 +222,7 @@ def missing_docs(schema: dict[str, Any]) -> list[str]:
             problems.append(f"{def_name}: no title")
         if not node.get("description"):
             problems.append(f"{def_name}: no description (the class docstring)")
-        required = set(node.get("required") or [])
+        required = required_of(node)
         for name, prop in (node.get("properties") or {}).items():
             where = f"{def_name}.{name}"
             if not prop.get("title"):

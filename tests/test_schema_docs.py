@@ -138,3 +138,22 @@ def test_jsonschema_and_specc_both_refuse_structural_mistakes(spec: Path) -> Non
                 f"{label}: specc {'accepts' if specc else 'refuses'}, jsonschema {'accepts' if schema else 'refuses'}"
             )
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_required_options_may_come_from_defaults_or_a_stage_overlay() -> None:
+    """specc merges defaults and overlays before validating; the schema must not refuse such specs."""
+    base = yaml.safe_load(Path("examples/api-with-table.yaml").read_text(encoding="utf-8"))
+    from_defaults = copy.deepcopy(base)
+    from_defaults["defaults"] = {"table": {"partition_key": from_defaults["components"]["items"].pop("partition_key")}}
+    from_overlay = copy.deepcopy(base)
+    key = from_overlay["components"]["items"].pop("partition_key")
+    for stage in from_overlay["stages"].values():
+        stage["components"] = {"items": {"partition_key": key}}
+    for data in (from_defaults, from_overlay):
+        assert _specc_accepts(data) and _schema_accepts(data)
+    nowhere = copy.deepcopy(base)
+    del nowhere["components"]["items"]["partition_key"]
+    assert not _specc_accepts(nowhere)  # only specc can know it is missing everywhere
+    table = SCHEMA["$defs"]["Table"]
+    assert table["required"] == ["kind"] and table["x-specc-required"] == ["partition_key"]
+    assert table["properties"]["partition_key"]["description"].startswith("Required (here, in `defaults`")
