@@ -37,7 +37,7 @@ from typing import Annotated, Any, Literal
 
 from awacs import cognito_idp as idp
 from awacs.aws import Allow, Statement
-from pydantic import Field
+from pydantic import Field, field_validator
 from troposphere import GetAtt, Ref
 from troposphere import cognito as cognito
 
@@ -121,7 +121,9 @@ class AuthEmail(SpecModel):
         description="Sender shown to users (needs ses_identity_arn).",
         examples=["BubbleBatch <no-reply@bubblebatch.com>"],
     )
-    reply_to: str | None = Field(None, description="Reply-To address (needs ses_identity_arn).")
+    reply_to: str | None = Field(
+        None, description="Reply-To address (needs ses_identity_arn).", examples=["support@bubblebatch.com"]
+    )
 
 
 class AuthClient(SpecModel):
@@ -155,6 +157,13 @@ class Auth(Component):
     mfa: Literal["off", "optional", "required"] = Field(
         "off", description="Multi-factor authentication with an authenticator app (TOTP)."
     )
+
+    @field_validator("mfa", mode="before")
+    @classmethod
+    def _bare_off(cls, value: Any) -> Any:
+        # YAML 1.1 reads a bare `mfa: off` as false; it means "off".
+        return "off" if value is False else value
+
     password_policy: PasswordRules = Field(
         default_factory=PasswordRules, description="Password rules, when sign_in includes password."
     )

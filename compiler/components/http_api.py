@@ -156,7 +156,9 @@ class ApiCors(SpecModel):
     headers: list[str] = Field(
         default_factory=lambda: ["authorization", "content-type"], description="Request headers browsers may send."
     )
-    expose_headers: list[str] = Field(default_factory=list, description="Response headers browsers may read.")
+    expose_headers: list[str] = Field(
+        default_factory=list, description="Response headers browsers may read.", examples=[["x-request-id"]]
+    )
     max_age_seconds: int = Field(600, ge=0, le=86400, description="How long browsers may cache a preflight response.")
     allow_credentials: bool = Field(False, description="Let browsers send cookies (not allowed with origin '*').")
 
@@ -183,7 +185,15 @@ class ApiDomain(SpecModel):
         description="Route 53 hosted zone of the name: validates a created certificate and holds the alias record.",
         examples=["Z0123456789ABCDEFGHIJ"],
     )
-    dns_record: bool = Field(True, description="Create the alias record in hosted_zone_id (needs hosted_zone_id).")
+    dns_record: bool | None = Field(
+        None,
+        description="Create the alias record in hosted_zone_id. Default: yes when hosted_zone_id is given.",
+        examples=[False],
+    )
+
+    @property
+    def creates_record(self) -> bool:
+        return self.hosted_zone_id is not None if self.dns_record is None else self.dns_record
 
 
 class HttpApi(Component):
@@ -333,7 +343,7 @@ class HttpApi(Component):
             )
         if domain.hosted_zone_id is not None and not _ZONE_ID.match(domain.hosted_zone_id):
             yield ("domain", "hosted_zone_id"), "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ"
-        if domain.dns_record and domain.hosted_zone_id is None:
+        if domain.dns_record is True and domain.hosted_zone_id is None:
             yield (
                 ("domain", "dns_record"),
                 "needs hosted_zone_id (or set dns_record: false and add the record yourself)",
@@ -475,7 +485,7 @@ class HttpApi(Component):
             apigatewayv2.ApiMapping(self.prefix + "ApiMapping", ApiId=Ref(api), DomainName=Ref(name), Stage=Ref(stage)),
             where,
         )
-        if domain.dns_record and domain.hosted_zone_id:
+        if domain.creates_record and domain.hosted_zone_id:
             ctx.add(
                 self,
                 route53.RecordSetType(
@@ -518,7 +528,7 @@ class HttpApi(Component):
             items.append(
                 ctx.item(self, self.prefix + "Certificate", "public TLS certificate", "acm.public_certificates", 1)
             )
-        if self.domain is not None and self.domain.dns_record and self.domain.hosted_zone_id:
+        if self.domain is not None and self.domain.creates_record and self.domain.hosted_zone_id:
             items.append(
                 ctx.item(
                     self,

@@ -103,13 +103,16 @@ class Alarm(SpecModel):
         description="Metric name, as the watched component's kind exposes it.", examples=["errors", "5xx"]
     )
     above: float | None = Field(None, description="Alarm when the statistic is greater than this.", examples=[10])
-    below: float | None = Field(None, description="Alarm when the statistic is less than this.")
+    below: float | None = Field(None, description="Alarm when the statistic is less than this.", examples=[1])
     period_seconds: int = Field(
         300, ge=60, le=86400, description="Length of one evaluation period (a multiple of 60).", examples=[60]
     )
     evaluation_periods: int = Field(1, ge=1, le=1440, description="Periods evaluated before the alarm changes state.")
     datapoints_to_alarm: int | None = Field(
-        None, ge=1, description="Breaching periods (of evaluation_periods) that fire the alarm. Default: all."
+        None,
+        ge=1,
+        description="Breaching periods (of evaluation_periods) that fire the alarm. Default: all.",
+        examples=[2],
     )
     statistic: str | None = Field(
         None,
@@ -123,7 +126,9 @@ class Alarm(SpecModel):
         description="Distinguishes two alarms on the same metric of the same component (e.g. warning/critical).",
         examples=["critical"],
     )
-    description: str | None = Field(None, description="Text shown with the alarm and in its notifications.")
+    description: str | None = Field(
+        None, description="Text shown with the alarm and in its notifications.", examples=["API p99 latency over 2 s"]
+    )
 
     def targets(self) -> list[str]:
         return [self.on] if isinstance(self.on, str) else list(self.on)
@@ -145,7 +150,13 @@ class Monitoring(Component):
         "use it).",
         examples=["alerts-key", "alias/aws/sns"],
     )
-    alarms: list[Alarm] = Field(default_factory=list, description="Alarms that notify the topic.")
+    alarms: list[Alarm] = Field(
+        default_factory=list,
+        description="Alarms that notify the topic.",
+        examples=[
+            [{"on": "api", "metric": "5xx", "above": 5}, {"on": ["handle-auth"], "metric": "errors", "above": 10}]
+        ],
+    )
 
     access_levels = ("publish",)
     summary = "alerts topic (encrypted) and CloudWatch alarms"
@@ -423,7 +434,7 @@ class Monitoring(Component):
 
     # -- cost ---------------------------------------------------------------------------------
     def cost(self, ctx: CostContext) -> list[LineItem]:
-        messages = ctx.usage(self, "messages_per_month")
+        messages = ctx.usage(self, "notifications_per_month")
         items = [ctx.item(self, self.topic_id, "notifications published", "sns.publishes", messages / 1e6)]
         emails = self.emails()
         if emails:
