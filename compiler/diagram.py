@@ -177,6 +177,8 @@ class Diagram:
 USERS = "users"
 #: A monitoring component watching more components than this gets a note, not an arrow to each.
 MAX_MONITORING_ARROWS = 3
+#: A key, secret or log bucket that more components than this point at gets a note, not an arrow from each.
+MAX_FAN_IN = 3
 
 
 def diagram(spec: Any, stage: str | None = None) -> Diagram:
@@ -215,21 +217,38 @@ def diagram(spec: Any, stage: str | None = None) -> Diagram:
             for pair in watched:
                 del raw[pair]
             node.note = f"watches {len(watched)} components"
-    d.nodes = [n for n in nodes.values() if n.group != "network" or not _has_members(n.name, nodes)]
+    boundaries = {n.name for n in nodes.values() if n.group == "network" and _has_members(n.name, nodes)}
+    d.nodes = [n for n in nodes.values() if n.name not in boundaries]
     for (source, dest), labels in sorted(raw.items(), key=lambda item: (order[item[0][0]], order[item[0][1]])):
+        if source in boundaries or dest in boundaries:  # a network's own links (flow-log key): not drawn
+            continue
         unique = [label for label in dict.fromkeys(text for text, _ in labels) if label]
         fields = list(dict.fromkeys(f for _, f in labels if f))
         if len(unique) <= 1:
             label = "".join(unique)
         else:
             label = f"{len(unique)} {fields[0].replace('_', ' ')}" if len(fields) == 1 else f"{len(unique)} links"
-        dashed = nodes[dest].group in ("security", "monitoring") or nodes[source].group == "monitoring"
+        dashed = (
+            nodes[dest].group in ("security", "monitoring")
+            or nodes[source].group == "monitoring"
+            or "log" in label  # access logs, log keys: plumbing, not the system's flow
+        )
         d.edges.append(Edge(source, dest, label, dashed))
+    fan_in: dict[str, list[Edge]] = {}
+    for edge in d.edges:
+        if edge.dashed:
+            fan_in.setdefault(edge.target, []).append(edge)
+    for target, edges in fan_in.items():  # a key or log bucket everything uses: a note, not a fan
+        if len(edges) > MAX_FAN_IN:
+            d.edges = [e for e in d.edges if e not in edges]
+            note = f"used by {len({e.source for e in edges})} components"
+            nodes[target].note = f"{nodes[target].note} · {note}" if nodes[target].note else note
     fed = {e.target for e in d.edges if nodes[e.source].group in ENTRY_GROUPS}
+    targets = {e.target for e in d.edges}  # a DNS zone others put names in is not where users go
     d.entries = [
         n.name
         for n in d.nodes
-        if (n.group in ENTRY_GROUPS and n.name not in fed)
+        if (n.group in ENTRY_GROUPS and n.name not in fed and not (n.group == "edge" and n.name in targets))
         or (n.group == "auth" and not any(e.target == n.name and nodes[e.source].group == "frontend" for e in d.edges))
     ]
     return d

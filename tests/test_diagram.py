@@ -253,3 +253,47 @@ def test_docs_diagrams_page_is_fresh() -> None:
     assert Path(DOCS_PATH).read_text(encoding="utf-8") == page, f"{DOCS_PATH} is stale; run: {DOCS_COMMAND}"
     for path in docs_specs():
         assert f"(`{path}`)" in page
+
+
+class Zone(Component):
+    kind: Literal["zone"] = "zone"
+    diagram_group: ClassVar[str] = "edge"
+
+
+class Logged(Component):
+    kind: Literal["logged"] = "logged"
+    log_key: str | None = None
+    zone: str | None = None
+    diagram_group: ClassVar[str] = "api"
+
+    def references(self) -> Iterator[Reference]:
+        if self.log_key:
+            yield Reference(("log_key",), self.log_key, ("vault",))
+        if self.zone:
+            yield Reference(("zone",), self.zone, ("zone",))
+
+
+class NetWithKey(Component):
+    kind: Literal["net_with_key"] = "net_with_key"
+    flow_log_key: str
+    diagram_group: ClassVar[str] = "network"
+
+    def references(self) -> Iterator[Reference]:
+        yield Reference(("flow_log_key",), self.flow_log_key, ("vault",))
+
+
+def test_plumbing_many_components_share_becomes_a_note_and_networks_draw_no_arrows() -> None:
+    spec = _spec()
+    spec.components["main"] = NetWithKey(flow_log_key="keys")  # a boundary draws no arrows of its own
+    for i in range(4):
+        spec.components[f"gw{i}"] = Logged(log_key="keys" if i else None, zone="dns")
+    spec.components["gw0"] = Logged(log_key="keys", zone="dns")
+    spec.components["dns"] = Zone()
+    d = diagram(spec)
+    nodes = {n.name: n for n in d.nodes}
+    assert nodes["keys"].note == "used by 5 components"  # worker + gw0..gw3: a note, not five arrows
+    assert not any(e.target == "keys" for e in d.edges)
+    assert not any("main" in (e.source, e.target) for e in d.edges)
+    assert all(e.label == "" or "log" not in e.label or e.dashed for e in d.edges)
+    assert "dns" not in d.entries  # a zone others put names in is not where users go
+    assert {"gw0", "gw1", "gw2", "gw3"} <= set(d.entries)
