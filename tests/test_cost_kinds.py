@@ -302,6 +302,8 @@ def test_network_containers_load_balancer_and_waf(tmp_path: Path) -> None:
             "dynamodb gateway endpoint (no charge)": 0.0,
             "s3 gateway endpoint (no charge)": 0.0,
             "flow logs delivered": 1.50,
+            # 3 GB a month kept 30 days: 3 / (730 / 24) x 30 = 2.959 GB-month x $0.03
+            "flow logs storage (30-day retention)": 3 / (730 / 24) * 30 * 0.03,
         }
     )
     assert monthly(result, "logs") == _approx(
@@ -340,8 +342,9 @@ def test_network_containers_load_balancer_and_waf(tmp_path: Path) -> None:
             "cloudwatch.logs_vended_gb": 1 * 0.50,  # WAF logs: $0.50
         }
     )
+    # network: $42.50 + $0.0888 of flow logs kept 30 days
     assert result.total == pytest.approx(
-        42.50 + 0.33 + 9.10 + 0.30 + (59.1008 + 12.9794 + 2.50) + (16.425 + 11.68 + 7.30 + 18.00) + 16.50
+        42.5888 + 0.33 + 9.10 + 0.30 + (59.1008 + 12.9794 + 2.50) + (16.425 + 11.68 + 7.30 + 18.00) + 16.50
     )
     assert not result.unpriced
 
@@ -403,6 +406,9 @@ def test_postgres_multi_az_and_documentdb(tmp_path: Path) -> None:
             "rds.storage_gp3_gb_multi_az": 80 * 0.23,  # storage grew to the 80 GB of data (limit 200): $18.40
             "rds.backup_gb": 10 * 0.095,  # $0.95
             "secretsmanager.secrets": 0.40,  # the managed master-password secret
+            # PostgreSQL logs, default 1 GB a month, kept 30 days: $0.50 + 0.986 GB-month x $0.03
+            "cloudwatch.logs_ingestion_gb": 1 * 0.50,
+            "cloudwatch.logs_storage_gb": 1 / (730 / 24) * 30 * 0.03,
         }
     )
     assert monthly(result, "docs") == _approx(
@@ -412,6 +418,8 @@ def test_postgres_multi_az_and_documentdb(tmp_path: Path) -> None:
             "docdb.io_requests": 40 * 0.20,  # 40M I/Os: $8.00
             "docdb.backup_gb": 5 * 0.021,  # $0.105
             "secretsmanager.secrets": 0.40,
+            "cloudwatch.logs_ingestion_gb": 1 * 0.50,  # audit logs, default 1 GB a month
+            "cloudwatch.logs_storage_gb": 1 / (730 / 24) * 30 * 0.03,
         }
     )
 
