@@ -370,3 +370,24 @@ def test_compile_writes_cost_json_beside_each_template(tmp_path: Path) -> None:
     assert data["items"][0]["logical_id"] == "FnFunction"
     assert runner.invoke(main, ["compile", path, "--out", str(out)]).exit_code == 0
     assert written.read_text(encoding="utf-8") == first
+
+
+def test_totals_by_aws_service(tmp_path: Path) -> None:
+    table = (
+        "t: {kind: table, partition_key: pk, usage: {reads_per_month: 2000000, writes_per_month: 0, stored_gb: 0}}\n"
+    )
+    result = estimate(tmp_path, table + FUNCTION)
+    services = {service: monthly for service, monthly, _ in result.services()}
+    assert services["Amazon DynamoDB"] == pytest.approx(2 * 0.125)
+    assert services["AWS Lambda"] == pytest.approx(
+        sum(line.monthly for line in result.lines if (line.item.price_key or "").startswith("lambda."))
+    )
+    assert sum(services.values()) == pytest.approx(result.total)
+    assert json.loads(render([result], "json"))["services"][0]["service"] == result.services()[0][0]
+    assert "By AWS service" in render([result], "table", by_service=True)
+    compare = render_compare([result], "table", by_service=True)
+    assert compare.splitlines()[2].split() == ["service", "prod"]
+    assert "Amazon DynamoDB" in compare and "fn (function)" not in compare
+    runner = CliRunner()
+    out = runner.invoke(main, ["cost", str(spec_file(tmp_path, FUNCTION)), "--compare", "--by-service"])
+    assert out.exit_code == 0 and "AWS Lambda" in out.output

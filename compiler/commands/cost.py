@@ -24,6 +24,7 @@ from ._common import _guard, _print_diagnostics
     show_default=True,
 )
 @click.option("--compare", is_flag=True, help="Show the stages side by side, one column each.")
+@click.option("--by-service", is_flag=True, help="Also total by AWS service (with --compare: rows are services).")
 @click.option("--fail-on-unpriced", is_flag=True, help="Exit with status 1 if any line has no known price.")
 @_guard
 def cost(
@@ -33,6 +34,7 @@ def cost(
     free_tier: bool,
     fmt: str,
     compare: bool,
+    by_service: bool,
     fail_on_unpriced: bool,
 ) -> None:
     """Estimate the monthly AWS cost of every stage of a spec, per component.
@@ -47,6 +49,7 @@ def cost(
       specc cost specs/kefir.yaml
       specc cost specs/kefir.yaml --stage prod --free-tier --format markdown
       specc cost specs/kefir.yaml --compare
+      specc cost specs/kefir.yaml --compare --by-service
     """
     from ..cost.report import render, render_compare
 
@@ -55,7 +58,7 @@ def cost(
     except SpecError as exc:
         _print_diagnostics(exc.diagnostics, "json" if fmt == "json" else "text")
         sys.exit(1)
-    text = render_compare(estimates, fmt) if compare else render(estimates, fmt)
+    text = render_compare(estimates, fmt, by_service) if compare else render(estimates, fmt, by_service)
     click.echo(text, nl=False)
     unpriced = sum(len(e.unpriced) for e in estimates)
     if unpriced and fmt in ("table", "markdown"):

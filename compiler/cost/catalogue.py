@@ -15,6 +15,45 @@ from typing import Any
 
 REQUIRED_FIELDS = ("price", "unit", "description", "source", "seen")
 
+#: The AWS service a key's prefix bills under, as bills and pricing pages name it.
+SERVICES: dict[str, str] = {
+    "acm": "AWS Certificate Manager",
+    "amplify": "AWS Amplify",
+    "apigateway": "Amazon API Gateway",
+    "cloudfront": "Amazon CloudFront",
+    "cloudwatch": "Amazon CloudWatch",
+    "codebuild": "AWS CodeBuild",
+    "codepipeline": "AWS CodePipeline",
+    "cognito": "Amazon Cognito",
+    "docdb": "Amazon DocumentDB",
+    "dynamodb": "Amazon DynamoDB",
+    "ecr": "Amazon ECR",
+    "elb": "Elastic Load Balancing",
+    "eventbridge": "Amazon EventBridge",
+    "fargate": "AWS Fargate",
+    "kms": "AWS KMS",
+    "lambda": "AWS Lambda",
+    "rds": "Amazon RDS",
+    "route53": "Amazon Route 53",
+    "s3": "Amazon S3",
+    "scheduler": "Amazon EventBridge Scheduler",
+    "secretsmanager": "AWS Secrets Manager",
+    "ses": "Amazon SES",
+    "sns": "Amazon SNS",
+    "sqs": "Amazon SQS",
+    "ssm": "AWS Systems Manager",
+    "transfer": "Data transfer",
+    "vpc": "Amazon VPC",
+    "waf": "AWS WAF",
+    "xray": "AWS X-Ray",
+}
+
+
+def service_of(key: str | None) -> str:
+    """``lambda.requests`` -> ``AWS Lambda``; an unknown prefix is shown as itself."""
+    prefix = (key or "").split(".", 1)[0]
+    return SERVICES.get(prefix, prefix or "unknown")
+
 
 def regions() -> list[str]:
     """Regions that have a catalogue, sorted."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from .catalogue import catalogue, regions
+from .catalogue import catalogue, regions, service_of
 from .model import Assumption, CostContext, LineItem
 
 if TYPE_CHECKING:
@@ -90,6 +90,17 @@ class Estimate:
             kinds[line.item.component] = line.kind
         return [(name, kinds[name], lines) for name, lines in grouped.items()]
 
+    def services(self) -> list[tuple[str, float, int]]:
+        """(AWS service, monthly, lines not priced) by service, dearest first, then by name."""
+        totals: dict[str, float] = {}
+        unpriced: dict[str, int] = {}
+        for line in self.lines:
+            service = service_of(line.item.price_key)
+            totals[service] = totals.get(service, 0.0) + (line.monthly or 0.0)
+            unpriced[service] = unpriced.get(service, 0) + (0 if line.priced else 1)
+        rows = [(service, _money(total), unpriced[service]) for service, total in totals.items()]
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
     def subtotal(self, component: str) -> float:
         return _money(sum(line.monthly or 0.0 for line in self.lines if line.item.component == component))
 
@@ -114,6 +125,10 @@ class Estimate:
                     "unpriced": sum(1 for line in lines if not line.priced),
                 }
                 for name, kind, lines in self.components()
+            ],
+            "services": [
+                {"service": service, "monthly": monthly, "unpriced": unpriced}
+                for service, monthly, unpriced in self.services()
             ],
             "items": [_line_dict(line) for line in self.lines],
             "assumptions": [

@@ -15,13 +15,14 @@ FORMATS = ("table", "json", "markdown", "csv")
 _HEADER = ("component", "resource", "item", "quantity", "unit", "unit price", "monthly USD")
 
 
-def render(estimates: Sequence[Estimate], fmt: str) -> str:
+def render(estimates: Sequence[Estimate], fmt: str, by_service: bool = False) -> str:
+    """Every line of each stage grouped by component (``by_service``: a summary by AWS service after it)."""
     if fmt == "json":
         data = [e.to_dict() for e in estimates]
         return json.dumps(data[0] if len(data) == 1 else data, indent=2) + "\n"
     if fmt == "csv":
         return _csv(estimates)
-    return "\n".join(_text(e, markdown=fmt == "markdown") for e in estimates)
+    return "\n".join(_text(e, markdown=fmt == "markdown", by_service=by_service) for e in estimates)
 
 
 def to_json(estimate: Estimate) -> str:
@@ -52,7 +53,7 @@ def _row(line: Line) -> tuple[str, ...]:
     )
 
 
-def _text(e: Estimate, markdown: bool) -> str:
+def _text(e: Estimate, markdown: bool, by_service: bool = False) -> str:
     rows: list[tuple[str, ...]] = []
     subtotal_rows: set[int] = set()
     for name, kind, lines in e.components():
@@ -75,6 +76,11 @@ def _text(e: Estimate, markdown: bool) -> str:
         )
     for note in e.notes:
         out.append(f"Note: {note}")
+    if by_service:
+        out += ["", ("### " if markdown else "") + "By AWS service", ""]
+        rows = [(service, _usd(monthly) + (f" + {n} not priced" if n else "")) for service, monthly, n in e.services()]
+        header = ("service", "monthly USD")
+        out += _markdown_table(header, rows) if markdown else _plain_table(header, rows, set(), {1})
     out.append("")
     out.append(("### " if markdown else "") + "Assumptions")
     out += _assumption_lines(e, markdown)
@@ -95,26 +101,36 @@ def _assumption_lines(e: Estimate, markdown: bool) -> list[str]:
 # -- all stages side by side ------------------------------------------------------------------
 
 
-def render_compare(estimates: Sequence[Estimate], fmt: str) -> str:
+def render_compare(estimates: Sequence[Estimate], fmt: str, by_service: bool = False) -> str:
+    """The stages side by side: one row per component (or per AWS service), one column per stage."""
     stages = [e.stage for e in estimates]
-    names: list[tuple[str, str]] = []
-    for e in estimates:
-        for name, kind, _ in e.components():
-            if (name, kind) not in names:
-                names.append((name, kind))
     table: list[tuple[str, ...]] = []
-    for name, kind in names:
-        cells = []
+    if by_service:
+        per_stage = [{service: (monthly, n) for service, monthly, n in e.services()} for e in estimates]
+        services = sorted(
+            {s for p in per_stage for s in p}, key=lambda s: (-max(p.get(s, (0, 0))[0] for p in per_stage), s)
+        )
+        for service in services:
+            cells = [(_usd(p[service][0]) + ("*" if p[service][1] else "")) if service in p else "-" for p in per_stage]
+            table.append((service, *cells))
+    else:
+        names: list[tuple[str, str]] = []
         for e in estimates:
-            present = any(line.item.component == name for line in e.lines)
-            unpriced = sum(1 for line in e.unpriced if line.item.component == name)
-            cell = _usd(e.subtotal(name)) if present else "-"
-            cells.append(cell + ("*" if unpriced else ""))
-        table.append((f"{name} ({kind})", *cells))
+            for name, kind, _ in e.components():
+                if (name, kind) not in names:
+                    names.append((name, kind))
+        for name, kind in names:
+            cells = []
+            for e in estimates:
+                present = any(line.item.component == name for line in e.lines)
+                unpriced = sum(1 for line in e.unpriced if line.item.component == name)
+                cell = _usd(e.subtotal(name)) if present else "-"
+                cells.append(cell + ("*" if unpriced else ""))
+            table.append((f"{name} ({kind})", *cells))
     totals = ("TOTAL", *[_usd(e.total) for e in estimates])
     unpriced_row = ("not priced (lines)", *[str(len(e.unpriced)) for e in estimates])
     regions_row = ("region", *[e.region for e in estimates])
-    header = ("component", *stages)
+    header = ("service" if by_service else "component", *stages)
     if fmt == "json":
         data = {
             "system": estimates[0].system if estimates else "",
@@ -124,6 +140,7 @@ def render_compare(estimates: Sequence[Estimate], fmt: str) -> str:
                     "total": e.total,
                     "unpriced": len(e.unpriced),
                     "components": {name: e.subtotal(name) for name, _, _ in e.components()},
+                    "services": {service: monthly for service, monthly, _ in e.services()},
                 }
                 for e in estimates
             },
