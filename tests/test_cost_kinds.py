@@ -552,3 +552,125 @@ def test_dashboard_and_email(tmp_path: Path) -> None:
     for description, amount in news.items():
         if description != "emails sent":  # bounce/complaint topics: 5% of 50,000 = 2,500 publishes each
             assert amount == pytest.approx(0.0025 * 0.50)
+
+
+def test_build_project_and_pipeline(tmp_path: Path) -> None:
+    spec = """\
+        net: {kind: network, nat_gateways: single, usage: {data_processed_gb: 0, log_gb: 0}}
+        cluster: {kind: container_cluster, container_insights: disabled}
+        images: {kind: image_repository, usage: {stored_gb: 1}}
+        build:
+          kind: build_project
+          buildspec: buildspec.yml
+          image_repository: images
+          compute: medium
+          usage: {build_minutes: 400}
+        api:
+          kind: service
+          cluster: cluster
+          network: net
+          image: {repository: images}
+          desired_count: 1
+          usage: {log_gb: 0}
+        ship:
+          kind: pipeline
+          source:
+            repository: example-org/relay
+            branch: main
+            connection_arn: arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666
+          access_logs: false
+          stages:
+            - {name: build, build: [build]}
+            - {name: release, deploy: [api]}
+          usage: {action_minutes: 250}
+        """
+    result = estimate(tmp_path, spec)
+    expect(result, "build", {"codebuild.linux_medium_minutes": 400 * 0.01})  # $4.00
+    expect(result, "ship", {"codepipeline.v2_action_minutes": 250 * 0.002})  # $0.50
+    assert monthly(result, "cluster") == {}  # Container Insights disabled: nothing to pay
+    free = estimate(tmp_path, spec.replace("compute: medium", "compute: small"), free_tier=True)
+    # general1.small: 400 min x $0.005 = $2.00, of which 100 minutes are always free (-$0.50).
+    expect(free, "build", {"codebuild.linux_small_minutes": 2.00})
+    assert lines(free, "build", credit=True)["codebuild.linux_small_minutes"].monthly == pytest.approx(-0.50)
+
+
+# -- serverless front door: auth, HTTP API, bucket, schedule, monitoring ---------------------------
+
+SERVERLESS = """\
+auth:
+  kind: auth
+  sign_in: [email_otp]
+  clients:
+    web: {}
+  usage: {monthly_active_users: 25000}
+data:
+  kind: table
+  partition_key: PK
+  usage: {reads_per_month: 0, writes_per_month: 0, stored_gb: 0}
+photos:
+  kind: bucket
+  usage: {stored_gb: 50, reads_per_month: 400000, writes_per_month: 60000}
+api:
+  kind: http_api
+  authorizer: {auth: auth}
+  routes:
+    "GET /batches": handle
+  usage: {requests_per_month: 3000000, log_kb_per_request: 0.5}
+handle:
+  kind: function
+  code: handlers/handle
+  uses: {data: read_write, photos: read_write}
+  usage: {requests_per_month: 3000000, avg_duration_ms: 50, log_gb: 0}
+tick:
+  kind: schedule
+  expression: rate(5 minutes)
+  target: handle
+alerts:
+  kind: monitoring
+  email: ops@example.com
+  alarms:
+    - {"on": handle, metric: errors, above: 10}
+    - {"on": api, metric: 5xx, above: 5}
+  usage: {notifications_per_month: 200}
+"""
+
+
+def test_auth_http_api_bucket_schedule_and_monitoring(tmp_path: Path) -> None:
+    result = estimate(tmp_path, SERVERLESS)
+    # Email OTP needs the Essentials tier: 25,000 MAU x $0.015 = $375.00 at list price.
+    expect(result, "auth", {"cognito.mau_essentials": 25_000 * 0.015})
+    expect(
+        result,
+        "photos",
+        {
+            "s3.put_requests": 60 * 0.005,  # 60,000 writes = 60 x 1K x $0.005 = $0.30
+            "s3.get_requests": 400 * 0.0004,  # 400,000 reads = 400 x 1K x $0.0004 = $0.16
+        },
+    )
+    photos = lines(result, "photos")
+    storage = [line for line in photos.values() if (line.item.price_key or "").startswith("s3.storage_")]
+    assert storage and sum(line.item.quantity for line in storage) == pytest.approx(50)
+    expect(
+        result,
+        "api",
+        {
+            "apigateway.http_requests": 3 * 1.00,  # 3M requests x $1.00/M = $3.00
+            # access logs: 3M x 0.5 KB = 1,500,000 KB = 1.430511 GB x $0.50 = $0.715256
+            "cloudwatch.logs_ingestion_gb": 3_000_000 * 0.5 / 1_048_576 * 0.50,
+        },
+    )
+    # rate(5 minutes): 12 an hour x 730 h = 8,760 runs = 0.00876M x $1.00 = $0.00876.
+    expect(result, "tick", {"scheduler.invocations": 8_760 / 1e6 * 1.00})
+    alerts = {line.item.price_key: line for line in result.lines if line.item.component == "alerts"}
+    assert alerts["sns.publishes"].monthly == pytest.approx(200 / 1e6 * 0.50)  # 200 notifications: $0.0001
+    # each notification e-mailed to 1 subscriber: 200 / 100K x $2.00 = $0.004
+    assert alerts["sns.email_deliveries"].monthly == pytest.approx(200 / 100_000 * 2.00)
+    alarms = [line for line in result.lines if line.item.price_key == "cloudwatch.alarms_standard"]
+    assert len(alarms) == 2 and all(line.monthly == pytest.approx(0.10) for line in alarms)  # $0.10 each
+    free = estimate(tmp_path, SERVERLESS, free_tier=True)
+    # Lite and Essentials share 10,000 free MAUs: credit 10,000 x $0.015 = -$150.00.
+    assert lines(free, "auth", credit=True)["cognito.mau_essentials"].monthly == pytest.approx(-150.0)
+    # 10 standard alarms are free: both alarms credited.
+    assert sum(line.monthly for line in free.credits if line.item.price_key == "cloudwatch.alarms_standard") == (
+        pytest.approx(-0.20)
+    )
