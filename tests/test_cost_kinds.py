@@ -674,3 +674,58 @@ def test_auth_http_api_bucket_schedule_and_monitoring(tmp_path: Path) -> None:
     assert sum(line.monthly for line in free.credits if line.item.price_key == "cloudwatch.alarms_standard") == (
         pytest.approx(-0.20)
     )
+
+
+# -- CloudFront: cdn and static site; layers -------------------------------------------------------
+
+
+def test_cdn_static_site_and_layer(tmp_path: Path) -> None:
+    result = estimate(
+        tmp_path,
+        """\
+        zone: {kind: dns_zone, domain: example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
+        logs: {kind: log_bucket, usage: {stored_gb: 0, writes_per_month: 0}}
+        exports:
+          kind: bucket
+          usage: {stored_gb: 0, reads_per_month: 0, writes_per_month: 0}
+        pdfs:
+          kind: cdn
+          origin: exports
+          access_logs: logs
+          domain: {name: files.example.com, zone: zone}
+          usage: {data_transfer_gb: 2000, requests_per_month: 30000000}
+        web:
+          kind: static_site
+          access_logs: logs
+          usage: {stored_gb: 0.5, data_transfer_gb: 40, requests_per_month: 2000000}
+        deps:
+          kind: layer
+          code: handlers/deps
+          runtimes: [python3.12]
+        """,
+    )
+    expect(
+        result,
+        "pdfs",
+        {
+            "cloudfront.transfer_out_gb": 2000 * 0.085,  # 2,000 GB x $0.085 = $170.00
+            "cloudfront.https_requests": 3000 * 0.01,  # 30M = 3,000 x 10K x $0.01 = $30.00
+            "route53.records": 0.0,  # alias record in the existing zone: no charge
+            "acm.public_certificates": 0.0,  # DNS-validated public certificate: no charge
+        },
+    )
+    expect(
+        result,
+        "web",
+        {
+            "s3.storage_standard_gb": 0.5 * 0.023,  # site files: $0.0115
+            "cloudfront.transfer_out_gb": 40 * 0.085,  # $3.40
+            "cloudfront.https_requests": 200 * 0.01,  # 2M = 200 x 10K x $0.01 = $2.00
+        },
+    )
+    assert lines(result, "deps") == {}  # layers are stored free (75 GB of code storage per account)
+    free = estimate(
+        tmp_path, "web: {kind: static_site, access_logs: false, usage: {data_transfer_gb: 40}}\n", free_tier=True
+    )
+    # CloudFront's always-free 1 TB covers the 40 GB: credit -$3.40.
+    assert lines(free, "web", credit=True)["cloudfront.transfer_out_gb"].monthly == pytest.approx(-3.40)
