@@ -433,6 +433,47 @@ CASES: dict[str, tuple[str, list[str]] | tuple[str, list[str], str]] = {
         """,
         ["SPEC:9:24: components.data.stream.consumer: 'data' is a table, but a function is needed here"],
     ),
+    "bucket transitions against S3's waterfall": (
+        """
+        archive:
+          kind: bucket
+          transitions:
+            - {days: 10, storage_class: standard_ia}
+            - {days: 60, storage_class: glacier}
+            - {days: 45, storage_class: intelligent_tiering}
+          expire_after_days: 30
+        """,
+        [
+            "SPEC:9:16: components.archive.transitions[0].days: S3 moves objects to standard_ia only once they are 30 "
+            "days old",
+            "SPEC:11:16: components.archive.transitions[2].days: transitions must be in order of age: 45 is not "
+            "after 60",
+            "SPEC:11:35: components.archive.transitions[2].storage_class: S3 cannot move objects from glacier to "
+            "intelligent_tiering; classes go down the list standard_ia > intelligent_tiering > onezone_ia > "
+            "glacier_ir > glacier > deep_archive",
+            "SPEC:12:24: components.archive.expire_after_days: objects expire after 30 days, before the last "
+            "transition (day 45)",
+        ],
+    ),
+    "bucket encryption kms without a key, and aes256 with one": (
+        """
+        k: {kind: key}
+        a: {kind: bucket, encryption: kms}
+        b: {kind: bucket, encryption: aes256, kms_key: k}
+        """,
+        [
+            "SPEC:7:33: components.a.encryption: encryption: kms needs kms_key, the key component to encrypt with",
+            "SPEC:8:33: components.b.encryption: a bucket with kms_key is encrypted with SSE-KMS; remove "
+            "encryption: aes256",
+        ],
+    ),
+    "bucket access logs to a plain bucket": (
+        """
+        other: {kind: bucket}
+        data: {kind: bucket, access_logs: other}
+        """,
+        ["SPEC:7:37: components.data.access_logs: 'other' is a bucket, but a log_bucket is needed here"],
+    ),
     "key rotation more often than KMS allows": (
         """
         data-key: {kind: key, rotation_days: 30}

@@ -90,8 +90,10 @@ class DistributionBase(Component):
     domain: CustomDomain | None = Field(
         None, description="A custom domain (with an ACM certificate and TLS 1.2 minimum)."
     )
-    access_logs: str | None = Field(
-        None, description="A log_bucket component to write CloudFront standard logs to.", examples=["logs"]
+    access_logs: str | Literal[False] | None = Field(
+        None,
+        description="A log_bucket component to write CloudFront standard logs to, or false to say there are none.",
+        examples=["logs"],
     )
     price_class: PriceClass = Field(
         "100",
@@ -111,6 +113,12 @@ class DistributionBase(Component):
     @property
     def logical_id(self) -> str:
         return pascal(self.id_name) + "Distribution"
+
+    def url(self) -> Any:
+        """``https://<custom domain>``, or the distribution's own ``https://<id>.cloudfront.net``."""
+        if self.domain:
+            return f"https://{self.domain.name}"
+        return Join("", ["https://", GetAtt(self.logical_id, "DomainName")])
 
     def distribution_arn(self) -> Sub:
         return Sub(f"arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/${{{self.logical_id}}}")
@@ -256,15 +264,16 @@ class DistributionBase(Component):
         if web_acl:
             config.WebACLId = web_acl
         distribution = cloudfront.Distribution(self.logical_id, DistributionConfig=config)
+        if self.access_logs is False:
+            from ._network import checkov_skip
+
+            checkov_skip(distribution, "CKV_AWS_86", "access_logs: false in the spec")
         ctx.add(self, distribution)
         if self.domain:
             alias_records(
                 ctx, self, self.domain, GetAtt(distribution, "DomainName"), CLOUDFRONT_ZONE_ID, ("domain",), ipv6=True
             )
-        url = (
-            f"https://{self.domain.name}" if self.domain else Join("", ["https://", GetAtt(distribution, "DomainName")])
-        )
-        ctx.output(self, base + "Url", url, f"URL of the {self.name} distribution")
+        ctx.output(self, base + "Url", self.url(), f"URL of the {self.name} distribution")
         ctx.output(
             self, base + "DistributionId", Ref(distribution), f"ID of the {self.name} distribution (invalidations)"
         )
@@ -340,6 +349,7 @@ class Cdn(DistributionBase):
         pattern=r"^/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$",
     )
 
+    access_levels = ("read",)
     summary = "CloudFront distribution in front of a private bucket"
 
     def _origin_path(self) -> str | None:
@@ -368,6 +378,13 @@ class Cdn(DistributionBase):
         if getattr(origin, "kms_key", None) != key:
             return []
         return [self.oac_key_statement(pascal(self.id_name) + "CloudFrontDecrypts")]
+
+    def grant(self, ctx: BuildContext, access: str) -> list[Any]:
+        # ``read``: the function hands out links through the CDN; reading through it needs no permission.
+        return []
+
+    def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
+        return {"CDN_URL": self.url()}
 
     def cost(self, ctx: CostContext) -> list[LineItem]:
         return self._distribution_cost(ctx)

@@ -45,7 +45,9 @@ class CustomMetric(SpecModel):
     namespace: str = Field(description="Metric namespace.", examples=["SpecWizard"], min_length=1, max_length=255)
     name: str = Field(description="Metric name.", examples=["SessionsCreated"], min_length=1, max_length=255)
     dimensions: dict[str, str] = Field(
-        default_factory=dict, description="Dimensions, if it is published with any.", examples=[{"Stage": "prod"}]
+        default_factory=dict,
+        description="Dimensions, if it is published with any; '{stage}' and '{system}' in a value are replaced.",
+        examples=[{"Stage": "{stage}"}],
     )
     statistic: Statistic = Field("Sum", description="How data points are combined.")
     label: str | None = Field(None, description="Legend label.", examples=["sessions"])
@@ -174,6 +176,7 @@ class Dashboard(Component):
         for custom in widget.custom:
             line: list[Any] = [_escape(custom.namespace), _escape(custom.name)]
             for key, value in sorted(custom.dimensions.items()):
+                value = value.replace("{stage}", ctx.stage_name).replace("{system}", ctx.system)
                 line += [_escape(key), _escape(value)]
             line.append({"stat": custom.statistic, "label": _escape(custom.label or custom.name)})
             lines.append(line)

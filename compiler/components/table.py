@@ -44,6 +44,9 @@ from ..usage import HOURS_PER_MONTH
 AttributeType = Literal["string", "number", "binary"]
 _TYPE_CODE = {"string": "S", "number": "N", "binary": "B"}
 
+#: Every table is encrypted at rest; a customer-managed key is an option, not a gap.
+TABLE_DEFAULT_KEY = "encrypted at rest with a key AWS owns (DynamoDB's default); set kms_key for a customer-managed key"
+
 READ_ACTIONS = [
     dynamodb.BatchGetItem,
     dynamodb.ConditionCheckItem,
@@ -222,6 +225,12 @@ class Table(Component):
             table.GlobalSecondaryIndexes = indexes
         if self.ttl_attribute:
             table.TimeToLiveSpecification = ddb.TimeToLiveSpecification(AttributeName=self.ttl_attribute, Enabled=True)
+        from ._network import checkov_skip
+
+        if not self.kms_key:
+            checkov_skip(table, "CKV_AWS_119", TABLE_DEFAULT_KEY)
+        if not self.point_in_time_recovery:
+            checkov_skip(table, "CKV_AWS_28", "point_in_time_recovery: false in the spec")
         if provisioned:
             table.ProvisionedThroughput = throughput
         stream = self.stream_settings

@@ -17,6 +17,20 @@ const db = new DynamoDBClient({});
 const TABLE = process.env.TABLE_NAME;
 const SESSION_DAYS = 30;
 
+// A business metric in CloudWatch embedded metric format: written straight to stdout, CloudWatch Logs
+// turns it into the metric SpecWizard/<name> (dimension Stage); no PutMetricData permission needed.
+const metric = (name, value = 1, unit = "Count") =>
+  process.stdout.write(
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [{ Namespace: "SpecWizard", Dimensions: [["Stage"]], Metrics: [{ Name: name, Unit: unit }] }],
+      },
+      Stage: process.env.STAGE ?? "unknown",
+      [name]: value,
+    }) + "\n",
+  );
+
 const expiry = () => Math.floor(Date.now() / 1000) + SESSION_DAYS * 24 * 3600;
 
 async function sessionForToken(token) {
@@ -53,6 +67,7 @@ async function connect(connectionId, resumeToken) {
         ConditionExpression: "attribute_not_exists(PK)",
       }),
     );
+    metric("SessionsCreated");
   } else {
     await db.send(
       new UpdateItemCommand({

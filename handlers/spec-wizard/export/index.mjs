@@ -2,7 +2,8 @@
 // through the CDN for 7 days of caching), and emails the PDF link and a magic link to resume.
 //
 // {"action": "exportSpec", "email": "someone@example.com"}
-import { randomBytes } from "node:crypto";
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { randomBytes, randomUUID } from "node:crypto";
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -16,13 +17,51 @@ const sockets = new ApiGatewayManagementApiClient({ endpoint: process.env.WEBSOC
 const TABLE = process.env.TABLE_NAME;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+// A business metric in CloudWatch embedded metric format: written straight to stdout, CloudWatch Logs
+// turns it into the metric SpecWizard/<name> (dimension Stage); no PutMetricData permission needed.
+const metric = (name, value = 1, unit = "Count") =>
+  process.stdout.write(
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [{ Namespace: "SpecWizard", Dimensions: [["Stage"]], Metrics: [{ Name: name, Unit: unit }] }],
+      },
+      Stage: process.env.STAGE ?? "unknown",
+      [name]: value,
+    }) + "\n",
+  );
+
 async function reply(connectionId, payload) {
   await sockets.send(
     new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(payload)) }),
   );
 }
 
-export const handler = async (event) => {
+// Errors go to the error log (kept 90 days; application logs keep 30): one stream per execution environment.
+const errorLog = new CloudWatchLogsClient({});
+const errorStream = `errors/${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? randomUUID()}`.replace(/[:*]/g, "-");
+let errorStreamReady;
+async function reportError(error, context) {
+  try {
+    errorStreamReady ??= errorLog
+      .send(new CreateLogStreamCommand({ logGroupName: process.env.LOG_GROUP_NAME, logStreamName: errorStream }))
+      .catch((e) => {
+        if (e.name !== "ResourceAlreadyExistsException") throw e;
+      });
+    await errorStreamReady;
+    await errorLog.send(
+      new PutLogEventsCommand({
+        logGroupName: process.env.LOG_GROUP_NAME,
+        logStreamName: errorStream,
+        logEvents: [{ timestamp: Date.now(), message: JSON.stringify({ ...context, error: String(error), stack: error?.stack }) }],
+      }),
+    );
+  } catch (logging) {
+    console.error(JSON.stringify({ message: "could not write the error log", error: String(logging) }));
+  }
+}
+
+async function run(event) {
   const connectionId = event.requestContext.connectionId;
   const { email } = JSON.parse(event.body ?? "{}");
   if (typeof email !== "string" || !EMAIL.test(email)) {
@@ -86,6 +125,16 @@ export const handler = async (event) => {
       },
     }),
   );
+  metric("ExportsSent");
   await reply(connectionId, { type: "exported", link });
   return { statusCode: 200 };
+}
+
+export const handler = async (event) => {
+  try {
+    return await run(event);
+  } catch (error) {
+    await reportError(error, { route: event.requestContext?.routeKey, records: event.Records?.length });
+    throw error;
+  }
 };

@@ -4,6 +4,8 @@
 // so far is sent to the model (Anthropic, or OpenAI when PROVIDER=openai), and the reply is posted
 // back to the connection as it arrives ({"type": "delta", "text": ...}, then {"type": "done"}).
 // API keys are read from Secrets Manager (their ARNs are in the environment, never the keys).
+import { randomUUID } from "node:crypto";
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -119,7 +121,31 @@ async function* openai(messages) {
   yield body.choices[0].message.content;
 }
 
-export const handler = async (event) => {
+// Errors go to the error log (kept 90 days; application logs keep 30): one stream per execution environment.
+const errorLog = new CloudWatchLogsClient({});
+const errorStream = `errors/${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? randomUUID()}`.replace(/[:*]/g, "-");
+let errorStreamReady;
+async function reportError(error, context) {
+  try {
+    errorStreamReady ??= errorLog
+      .send(new CreateLogStreamCommand({ logGroupName: process.env.LOG_GROUP_NAME, logStreamName: errorStream }))
+      .catch((e) => {
+        if (e.name !== "ResourceAlreadyExistsException") throw e;
+      });
+    await errorStreamReady;
+    await errorLog.send(
+      new PutLogEventsCommand({
+        logGroupName: process.env.LOG_GROUP_NAME,
+        logStreamName: errorStream,
+        logEvents: [{ timestamp: Date.now(), message: JSON.stringify({ ...context, error: String(error), stack: error?.stack }) }],
+      }),
+    );
+  } catch (logging) {
+    console.error(JSON.stringify({ message: "could not write the error log", error: String(logging) }));
+  }
+}
+
+async function run(event) {
   const connectionId = event.requestContext.connectionId;
   const { text } = JSON.parse(event.body ?? "{}");
   if (typeof text !== "string" || !text.trim() || text.length > 8000) {
@@ -138,4 +164,13 @@ export const handler = async (event) => {
   await store(sessionId, "assistant", reply);
   await send(connectionId, { type: "done" });
   return { statusCode: 200 };
+}
+
+export const handler = async (event) => {
+  try {
+    return await run(event);
+  } catch (error) {
+    await reportError(error, { route: event.requestContext?.routeKey, records: event.Records?.length });
+    throw error;
+  }
 };

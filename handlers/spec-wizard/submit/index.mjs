@@ -12,6 +12,20 @@ const sockets = new ApiGatewayManagementApiClient({ endpoint: process.env.WEBSOC
 const TABLE = process.env.TABLE_NAME;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+// A business metric in CloudWatch embedded metric format: written straight to stdout, CloudWatch Logs
+// turns it into the metric SpecWizard/<name> (dimension Stage); no PutMetricData permission needed.
+const metric = (name, value = 1, unit = "Count") =>
+  process.stdout.write(
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [{ Namespace: "SpecWizard", Dimensions: [["Stage"]], Metrics: [{ Name: name, Unit: unit }] }],
+      },
+      Stage: process.env.STAGE ?? "unknown",
+      [name]: value,
+    }) + "\n",
+  );
+
 const reference = () => {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   return "SW-" + Array.from({ length: 8 }, () => alphabet[randomInt(alphabet.length)]).join("");
@@ -70,6 +84,7 @@ export const handler = async (event) => {
       ],
     }),
   );
+  metric("SubmissionsCompleted");
   await reply(connectionId, { type: "submitted", reference: ref });
   return { statusCode: 200 };
 };
