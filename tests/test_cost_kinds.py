@@ -725,7 +725,9 @@ def test_cdn_static_site_and_layer(tmp_path: Path) -> None:
     )
     assert lines(result, "deps") == {}  # layers are stored free (75 GB of code storage per account)
     free = estimate(
-        tmp_path, "web: {kind: static_site, access_logs: false, usage: {data_transfer_gb: 40}}\n", free_tier=True
+        tmp_path,
+        "logs: {kind: log_bucket}\nweb: {kind: static_site, access_logs: logs, usage: {data_transfer_gb: 40}}\n",
+        free_tier=True,
     )
     # CloudFront's always-free 1 TB covers the 40 GB: credit -$3.40.
     assert lines(free, "web", credit=True)["cloudfront.transfer_out_gb"].monthly == pytest.approx(-3.40)
