@@ -403,6 +403,19 @@ CASES: dict[str, tuple[str, list[str]] | tuple[str, list[str], str]] = {
             "SPEC:15:30: components.ops.widgets[4].period: a period is 1, 5, 10, 30 or a multiple of 60 seconds",
         ],
     ),
+    "credential in a dashboard's text": (
+        """
+        ops:
+          kind: dashboard
+          widgets:
+            - {text: "deploy key ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"}
+        """,
+        [
+            "SPEC:9:16: components.ops.widgets[0].text: this looks like a GitHub token; never put a credential in a "
+            "spec -- declare a 'secret' component (created empty or generated) and give the functions that need it "
+            "'uses: {<secret>: read}'"
+        ],
+    ),
     "provisioned table without capacity": (
         """
         data: {kind: table, partition_key: PK, billing: provisioned}

@@ -33,6 +33,7 @@ from troposphere import AWSHelperFn, Sub, cloudwatch
 from ..base import SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
+from ..credentials import credential_kind, literal_secret_message
 from ..metrics import Metric
 from ..model import Component, Reference
 
@@ -109,6 +110,9 @@ class Dashboard(Component):
             if widget.text is not None:
                 if widget.on or widget.metrics or widget.custom:
                     yield path, "a text widget shows only its text; put metrics in another widget"
+                what = credential_kind(widget.text)
+                if what:
+                    yield (*path, "text"), literal_secret_message(what)
                 continue
             if not widget.on and not widget.custom:
                 yield path, "a widget shows the metrics of a component ('on') or custom metrics ('custom')"
