@@ -391,3 +391,12 @@ def test_totals_by_aws_service(tmp_path: Path) -> None:
     runner = CliRunner()
     out = runner.invoke(main, ["cost", str(spec_file(tmp_path, FUNCTION)), "--compare", "--by-service"])
     assert out.exit_code == 0 and "AWS Lambda" in out.output
+
+
+def test_declared_usage_nothing_uses_is_said(tmp_path: Path) -> None:
+    result = estimate(tmp_path, FUNCTION.replace("log_gb: 0}", "log_gb: 0, monthly_active_users: 5}"))
+    assert result.notes == [
+        "components.fn.usage.monthly_active_users is declared but no cost line of this function uses it"
+    ]
+    assert "Note: components.fn.usage.monthly_active_users" in render([result], "table")
+    assert not estimate(tmp_path, FUNCTION).notes

@@ -193,6 +193,7 @@ def estimate(spec: Spec, stage: str, region: str | None = None, free_tier: bool 
             items = [LineItem(name, "", f"no cost model for kind {kind!r}", 1, "component", None, None)]
         result.lines += [Line(item, kind) for item in items]
     result.assumptions = list(ctx.assumptions)
+    result.notes += _unused_usage(spec, ctx.assumptions)
     if free_tier:
         result.lines = _with_credits(result.lines, prices)
         result.notes.append(
@@ -200,6 +201,23 @@ def estimate(spec: Spec, stage: str, region: str | None = None, free_tier: bool 
             "account's allowance to itself; 12-month offers are not applied"
         )
     return result
+
+
+def _unused_usage(spec: Spec, assumptions: list[Assumption]) -> list[str]:
+    """A component's declared usage that none of its lines used: a typo'd intent, said rather than ignored."""
+    used = {(a.component, a.name) for a in assumptions}
+    notes = []
+    for name, component in spec.components.items():
+        usage = getattr(component, "usage", None)
+        if usage is None:
+            continue
+        for field_name in sorted(usage.model_fields_set):
+            if getattr(usage, field_name) is not None and (name, field_name) not in used:
+                notes.append(
+                    f"components.{name}.usage.{field_name} is declared but no cost line of this "
+                    f"{component.kind_name} uses it"
+                )
+    return notes
 
 
 def _with_credits(lines: list[Line], prices: dict[str, dict[str, Any]]) -> list[Line]:
