@@ -7,7 +7,7 @@ backend-images:
   keep_images: 30              # and only the 30 newest images are kept
 ```
 
-A service runs an image from it with ``image: {repository: backend-images}``; a build project that
+The repository is named ``<system>/<stage>/<name>``. A service runs an image from it with ``image: {repository: backend-images}``; a build project that
 says ``image_repository: backend-images`` builds and pushes to it, and its role may push to this
 repository only. Repositories hold what people cannot rebuild exactly, so they are retained when the
 stack deletes them (``removal_policy: delete`` stages empty and delete them instead).
@@ -100,6 +100,9 @@ class ImageRepository(Component):
     def uri(self) -> GetAtt:
         return GetAtt(self.logical_id, "RepositoryUri")
 
+    def repository_name(self, ctx: Any) -> str:
+        return f"{ctx.system}/{ctx.stage_name}/{self.id_name}".lower()
+
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for index, tag in enumerate(self.mutable_tags):
             if not tag or len(tag) > 128 or any(c.isspace() for c in tag):
@@ -139,6 +142,8 @@ class ImageRepository(Component):
     def build(self, ctx: BuildContext) -> None:
         repository = tecr.Repository(
             self.logical_id,
+            # <system>/<stage>/<name>: readable in the console and in image URIs, and stable across updates.
+            RepositoryName=self.repository_name(ctx),
             ImageScanningConfiguration=tecr.ImageScanningConfiguration(ScanOnPush=self.scan_on_push),
             EncryptionConfiguration=tecr.EncryptionConfiguration(EncryptionType=self.encryption.upper()),
             LifecyclePolicy=tecr.LifecyclePolicy(LifecyclePolicyText=self.lifecycle_policy()),
