@@ -139,9 +139,8 @@ def compile_stage(
     max_resources: int | None = None,
     split: bool | None = None,
 ) -> CompiledStage:
-    from troposphere import Template
-
     from .context import BuildContext
+    from .split import UnlimitedTemplate as Template  # limits are checked per written template
 
     target_dir = out / spec.system
     template = Template()

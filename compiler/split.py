@@ -83,6 +83,35 @@ PACKAGED_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+def __getattr__(name: str) -> Any:
+    if name == "UnlimitedTemplate":  # troposphere is imported only by the compile that needs it
+        return _unlimited_template()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _unlimited_template() -> type:
+    from troposphere import Template
+
+    class UnlimitedTemplate(Template):  # type: ignore[misc]
+        """troposphere's Template without its 500-resource/200-output/200-parameter stops.
+
+        A stage may hold more than a stack can: it is split afterwards, and every written template is
+        checked against CloudFormation's limits then (``stage_templates``), with a located error.
+        """
+
+        def add_resource(self, resource: Any) -> Any:
+            return self._update(self.resources, resource)
+
+        def add_output(self, output: Any) -> Any:
+            return self._update(self.outputs, output)
+
+        def add_parameter(self, parameter: Any) -> Any:
+            return self._update(self.parameters, parameter)
+
+    return UnlimitedTemplate
+
+
 class SplitError(Exception):
     """The template cannot be split within CloudFormation's limits; the message says why and what to do."""
 

@@ -149,6 +149,14 @@ def test_a_system_under_the_limit_is_one_template(tmp_path: Path) -> None:
     assert all(r["Type"] != STACK_TYPE for r in compiled.template["Resources"].values())
 
 
+def test_a_stage_over_500_resources_splits_with_the_defaults(tmp_path: Path) -> None:
+    spec = write_system(tmp_path, routes=100, tables=2, buckets=1)
+    (compiled,) = _compile(spec, tmp_path / "out", ["prod"])
+    placements = _placements(compiled)
+    assert len(placements) > 500
+    assert compiled.nested and all(len(t["Resources"]) <= 500 for t in [compiled.template, *compiled.nested.values()])
+
+
 def test_split_is_the_same_system_resource_for_resource(split_system: Any) -> None:
     spec, compiled = split_system
     out = compiled[0].path.parent.parent  # the same output directory: the same relative code paths
