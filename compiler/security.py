@@ -39,6 +39,7 @@ from ._checkov_checks import CHECKS
 from .base import SpecModel
 
 if TYPE_CHECKING:
+    from .errors import Diagnostic
     from .model import Component
     from .spec import Spec
 
@@ -429,3 +430,41 @@ def run_checkov(paths: Iterable[str | Path], executable: str | None = None) -> l
                     )
                 )
     return sorted(findings, key=lambda f: (f.template, f.line, f.check_id, f.status))
+
+
+def checkov_diagnostics(batch: Iterable[tuple[str, str]], executable: str | None = None) -> list[Diagnostic]:
+    """checkov's failed checks for templates given as (text, template path), as diagnostics located in the
+    spec through each resource's ``Metadata.specc.source`` (or in the template when it has none)."""
+    import tempfile
+
+    from .errors import Diagnostic
+    from .render import from_yaml
+
+    items = list(batch)
+    with tempfile.TemporaryDirectory(prefix="specc-checkov-") as scratch:
+        files: dict[str, tuple[str, dict[str, Any]]] = {}
+        for index, (text, template_path) in enumerate(items):
+            target = Path(scratch) / f"{index:04d}-{Path(template_path).name}"
+            target.write_text(text, encoding="utf-8")
+            try:
+                body = from_yaml(text) or {}
+            except Exception:  # not readable as specc output: findings stay in the template
+                body = {}
+            files[str(target.resolve())] = (template_path, body if isinstance(body, dict) else {})
+        findings = run_checkov(sorted(files), executable)
+    out: list[Diagnostic] = []
+    for finding in findings:
+        if finding.status != "failed":
+            continue
+        template_path, body = files.get(str(Path(finding.template).resolve()), (finding.template, {}))
+        resource = (body.get("Resources") or {}).get(finding.logical_id) or {}
+        specc = (resource.get("Metadata") or {}).get("specc") or {}
+        message = f"{finding.check_name} (in {template_path}, resource {finding.logical_id})"
+        source = str(specc.get("source") or "")
+        if source.count(":") >= 2:
+            file, line, col = source.rsplit(":", 2)
+            path = f"components.{specc['component']}" if specc.get("component") else ""
+            out.append(Diagnostic(file, int(line), int(col), path, message, "error", finding.check_id))
+        else:
+            out.append(Diagnostic(template_path, finding.line, 1, "", message, "error", finding.check_id))
+    return sorted(set(out))

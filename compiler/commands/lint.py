@@ -28,9 +28,17 @@ from ._common import FORMATS, _guard, _print_diagnostics
     default=None,
     help="Processes linting in parallel. Default: one per CPU core.",
 )
+@click.option(
+    "--checkov/--no-checkov",
+    "checkov",
+    default=None,
+    help="Also run checkov (default: when installed; see docs/security.md). --checkov fails if it is missing.",
+)
 @quiet_option
 @_guard
-def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None, quiet: bool = False) -> None:
+def lint(
+    paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None, quiet: bool = False, checkov: bool | None = None
+) -> None:
     """Run cfn-lint over compiled templates; findings point into the spec.
 
     PATHS are templates or directories (default: output/). Spec files (*.yaml with 'specc:')
@@ -66,6 +74,7 @@ def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None, quiet:
         findings = [f for found in linter.lint_many(batch) for f in found]
     count = len(batch)
     diagnostics = errors + [f.as_diagnostic() for f in findings]
+    diagnostics += _checkov(batch, checkov, console)
     _print_diagnostics(diagnostics, fmt, {"templates": count, "from_cache": linter.cached})
     if findings and fmt == "text" and not quiet:  # the overview, after the one-per-line list
         console.error("\n" + summary_table([f.as_diagnostic() for f in findings], use_color(console.stderr)))
@@ -73,6 +82,21 @@ def lint(paths: tuple[str, ...], fmt: str, cache: bool, jobs: int | None, quiet:
         cached = f" ({linter.cached} from cache)" if linter.cached else ""
         click.echo(f"ok: {count} template(s), no findings{cached}")
     sys.exit(1 if diagnostics else 0)
+
+
+def _checkov(batch: list[tuple[str, str, str | None]], wanted: bool | None, console: Console) -> list[Diagnostic]:
+    """checkov's failed checks, located in the spec (compiler/security.py runs it as a separate program)."""
+    from ..security import checkov_diagnostics, checkov_executable
+
+    if wanted is False or not batch:
+        return []
+    if checkov_executable() is None:
+        if wanted:
+            raise click.UsageError("checkov is not installed (see docs/security.md), or set SPECC_CHECKOV")
+        console.error("note: checkov is not installed; only cfn-lint ran (see docs/security.md)")
+        return []
+    with console.step(f"checkov over {len(batch)} template(s)"):
+        return checkov_diagnostics([(text, path) for text, path, _ in batch])
 
 
 def _templates_or_specs(target: str) -> list[Path | str]:
