@@ -936,7 +936,7 @@ def test_costs_of_the_kinds(tmp_path: Path) -> None:
                 alerts:
                   kind: monitoring
                   email: [a@example.com, b@example.com]
-                  usage: {messages_per_month: 1000}
+                  usage: {notifications_per_month: 1000}
                   alarms: [{"on": fn, metric: errors, above: 1}]
                 """
             ),
