@@ -956,3 +956,32 @@ def test_costs_of_the_kinds(tmp_path: Path) -> None:
     assert quantity[("alerts", "sns.email_deliveries")] == pytest.approx(2000 / 100_000)
     assert quantity[("alerts", "kms.keys")] == 1
     assert quantity[("alerts", "cloudwatch.alarms_standard")] == 1
+
+
+def test_a_key_component_encrypts_access_logs_and_the_alerts_topic(tmp_path: Path) -> None:
+    prod = build(
+        FN
+        + """\
+  logs-key: {kind: key}
+  api:
+    kind: http_api
+    kms_key: logs-key
+    routes: {"GET /x": {function: fn, public: true}}
+  alerts:
+    kind: monitoring
+    kms_key: logs-key
+    alarms: [{"on": api, metric: 5xx, above: 1}]
+""",
+        tmp_path,
+    )["prod"]
+    key_arn = {"Fn::GetAtt": ["LogsKeyKey", "Arn"]}
+    access_logs = prod["Resources"]["ApiAccessLogGroup"]
+    assert access_logs["Properties"]["KmsKeyId"] == key_arn
+    assert "checkov" not in access_logs.get("Metadata", {})  # encrypted with a customer key: nothing to skip
+    assert props(prod, "AlertsTopic")["KmsMasterKeyId"] == key_arn
+    assert "AlertsTopicKey" not in prod["Resources"]  # no key of its own when the spec names one
+    statements = {s["Sid"]: s for s in props(prod, "LogsKeyKey")["KeyPolicy"]["Statement"]}
+    assert statements["CloudWatchAlarmsEncryptNotifications"]["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    logs = statements["ApiAccessLogs"]
+    assert logs["Principal"] == {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}}
+    assert "/specc/demo/prod/api/access" in json.dumps(logs["Condition"])
