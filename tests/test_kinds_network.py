@@ -140,6 +140,17 @@ CASES: dict[str, tuple[str, list[str]]] = {
             "subnets.public or set nat_gateways: none"
         ],
     ),
+    "network without NAT or the endpoint the function needs": (
+        edit("    kind: network\n", "    kind: network\n    nat_gateways: none\n    interface_endpoints: [ssm]\n"),
+        [
+            "SPEC:31:18: components.api-fn.uses.docs: 'api-fn' reaches 'docs' through the secretsmanager API, but "
+            "network 'main' has no NAT gateway and no secretsmanager endpoint; add 'secretsmanager' to its "
+            "interface_endpoints or give it a NAT gateway",
+            "SPEC:31:34: components.api-fn.uses.db: 'api-fn' reaches 'db' through the secretsmanager API, but "
+            "network 'main' has no NAT gateway and no secretsmanager endpoint; add 'secretsmanager' to its "
+            "interface_endpoints or give it a NAT gateway",
+        ],
+    ),
     "unknown interface endpoint": (
         edit("    kind: network\n", "    kind: network\n    interface_endpoints: [secretmanager]\n"),
         [

@@ -90,14 +90,34 @@ def users_of(spec: Any, target: str) -> list[str]:
 # -- validation ----------------------------------------------------------------------------------
 
 
+#: The AWS API a component of each kind is reached through by the code that ``uses`` it.
+SERVICE_OF_KIND = {
+    "bucket": "s3",
+    "documentdb": "secretsmanager",  # the credentials secret
+    "parameter": "ssm",
+    "postgres": "secretsmanager",
+    "secret": "secretsmanager",
+    "table": "dynamodb",
+}
+
+
 def check_network_member(ctx: Any, component: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """The component's ``network`` names a network component (the reference check says which)."""
+    """In a network without NAT, everything the component uses through an AWS API needs an endpoint."""
     name = network_of(component)
-    if name is None:
+    target = ctx.spec.components.get(name) if name else None
+    if target is None or target.kind_name != "network" or target.nat_count:
         return
-    target = ctx.spec.components.get(name)
-    if target is not None and target.kind_name == "network" and not target.private_subnets_exist():
-        yield ("network",), f"network {name!r} has no private subnets to run {component.name!r} in"
+    reachable = set(target.gateway_endpoints) | set(target.interface_endpoints)
+    for used_name in sorted(getattr(component, "uses", None) or {}):
+        used = ctx.spec.components.get(used_name)
+        service = SERVICE_OF_KIND.get(used.kind_name) if used is not None else None
+        if service and service not in reachable:
+            where = "gateway_endpoints" if service in ("s3", "dynamodb") else "interface_endpoints"
+            yield (
+                ("uses", used_name),
+                f"{component.name!r} reaches {used_name!r} through the {service} API, but network {name!r} has no "
+                f"NAT gateway and no {service} endpoint; add {service!r} to its {where} or give it a NAT gateway",
+            )
 
 
 def check_uses(ctx: Any, component: Any) -> Iterator[tuple[tuple[Any, ...], str]]:

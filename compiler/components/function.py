@@ -121,6 +121,7 @@ class Function(Component):
                     "and list it under 'uses'",
                 )
 
+        yield from _network.check_network_member(ctx, self)
         yield from _network.check_uses(ctx, self)
         from .layer import check_layers
 

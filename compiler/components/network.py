@@ -193,9 +193,6 @@ class Network(Component):
             return self.nat_gateways
         return {"per_az": self.availability_zones, "single": 1, "none": 0}[self.nat_gateways]
 
-    def private_subnets_exist(self) -> bool:
-        return True  # private subnets are required by the model
-
     def tiers(self) -> list[str]:
         if self.subnets is None:
             return list(TIERS)
