@@ -187,6 +187,9 @@ def _type_example(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any] | Non
         return list(prop["enum"][:3])
     if prop.get("type") == "boolean":
         return [True, False]
+    if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+        item = _type_example(prop["items"], defs)  # a list of one item built from the item's own examples
+        return [[item[0]]] if item and isinstance(item[0], dict) else None
     if "$ref" in prop:
         target = defs.get(prop["$ref"].rsplit("/", 1)[-1], {})
         return _model_example(target)

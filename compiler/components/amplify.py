@@ -112,7 +112,10 @@ class AmplifyApp(Component):
     framework: str = Field("React", max_length=255, description="Framework shown in the console.", examples=["React"])
     build_steps: Build = Field(default_factory=Build, alias="build", description="How the site is built.")
     build_spec: str | None = Field(
-        None, description="A complete amplify.yml build spec, instead of 'build'.", max_length=25000
+        None,
+        description="A complete amplify.yml build spec, instead of 'build'.",
+        max_length=25000,
+        examples=["version: 1\nfrontend:\n  phases:\n    build:\n      commands: [npm ci, npm run build]\n"],
     )
     environment: dict[str, str] = Field(
         default_factory=dict,

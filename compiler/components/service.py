@@ -86,7 +86,9 @@ class RepositoryImage(SpecModel):
 class SecretRef(SpecModel):
     """One field of a JSON secret (e.g. the password of database credentials)."""
 
-    secret: str = Field(description="A component holding a secret (secret, database) or a secret ARN.")
+    secret: str = Field(
+        description="A component holding a secret (secret, database) or a secret ARN.", examples=["users-db"]
+    )
     key: str = Field(description="The JSON key to inject.", examples=["password"], pattern=r"^[A-Za-z0-9_.-]+$")
 
 
