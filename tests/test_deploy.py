@@ -621,3 +621,21 @@ VERIFY = {
     "AWS::Logs::LogGroup": _verify_log_group,
     "AWS::SQS::Queue": _verify_queue,
 }
+
+
+def test_compile_prints_the_commands_this_test_runs(tmp_path: Path) -> None:
+    """``specc compile`` shows exactly ``deploy_commands()``: bucket placeholder, stack name, capabilities."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = Path("examples/api-with-table.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compile", str(spec), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for stage in api.compile_spec(spec, out=out):
+        package, deploy = stage.deploy_commands()
+        assert package in result.output and deploy in result.output
+        assert "--s3-bucket <artifact-bucket>" in package and "--s3-bucket <artifact-bucket>" in deploy
+        assert f"--stack-name {stage.stack_name}" in deploy
+        assert f"--capabilities {' '.join(stage.capabilities)}" in deploy
