@@ -10,6 +10,12 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def to_yaml(template: dict[str, Any]) -> str:
+    # compiler/fastyaml.py writes the same bytes ~5x faster for plain templates; PyYAML does the rest.
+    from .fastyaml import dump
+
+    text = dump(template)
+    if text is not None:
+        return text
     return yaml.dump(
         template,
         Dumper=_Dumper,
