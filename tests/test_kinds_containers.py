@@ -183,7 +183,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
         edit(("    attach_to: [edge]\n", "    attach_to: [data]\n")),
         [
             "SPEC:48:17: components.shield.attach_to[0]: a table cannot take a WAF web ACL; AWS WAF protects load "
-            "balancers, REST APIs, user pools and CDNs (cdn, load_balancer, rest_api, static_site)"
+            "balancers, REST APIs, user pools and CDNs (auth, cdn, load_balancer, rest_api, static_site)"
         ],
     ),
     "CLOUDFRONT scope outside us-east-1": (
@@ -662,6 +662,15 @@ def test_cloudfront_scope_acl_is_named_by_the_distribution(waf_case: dict[str, A
 def test_regional_acl_is_associated_with_the_rest_api_stage(waf_case: dict[str, Any]) -> None:
     arn = waf_case["ApiShieldApiAssociation"]["Properties"]["ResourceArn"]["Fn::Join"][1]
     assert arn[4:] == ["::/restapis/", {"Ref": "ApiRestApi"}, "/stages/", {"Ref": "ApiStage"}]
+
+
+def test_regional_acl_is_associated_with_a_user_pool(tmp_path: Path) -> None:
+    text = edit(
+        ("  data:\n", "  users:\n    kind: auth\n    sign_in: [password]\n  data:\n"),
+        ("    attach_to: [edge]\n", "    attach_to: [edge, users]\n"),
+    )
+    association = compiled(tmp_path, text)["Resources"]["ShieldUsersAssociation"]["Properties"]
+    assert association["ResourceArn"] == {"Fn::GetAtt": ["UsersUserPool", "Arn"]}
 
 
 @pytest.fixture(scope="module")

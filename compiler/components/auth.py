@@ -179,6 +179,10 @@ class Auth(Component):
     access_levels = ("read", "write", "read_write")
     summary = "Cognito user pool with email sign-in and app clients"
     diagram_group = "auth"
+    web_acl_scope = "REGIONAL"  # a waf component may attach_to the user pool
+
+    def web_acl_target(self, ctx: BuildContext) -> Any:
+        return GetAtt(self.logical_id, "Arn")
 
     # -- names --------------------------------------------------------------------------------
     @property
