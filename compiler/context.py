@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,9 +186,7 @@ class BuildContext:
     # -- code ---------------------------------------------------------------------------------
     def code_path(self, relative_to_spec: str) -> str:
         """A code directory as a path relative to the template, which is how ``package`` finds it."""
-        spec_dir = Path(self.document.path).resolve().parent
-        target = (spec_dir / relative_to_spec).resolve()
-        return Path(os.path.relpath(target, self.output_dir.resolve())).as_posix()
+        return _code_path(os.getcwd(), self.document.path, str(self.output_dir), relative_to_spec)
 
     def fail(self, path: tuple[Any, ...], message: str) -> None:
         self.errors.append(self.document.diagnostic(path, message))
@@ -216,6 +215,14 @@ STATEFUL_TYPES = frozenset(
 
 #: Databases are snapshotted rather than retained, so a deleted stack leaves a restorable copy.
 SNAPSHOT_TYPES = frozenset({"AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster"})
+
+
+@lru_cache(maxsize=4096)
+def _code_path(cwd: str, spec: str, output_dir: str, relative_to_spec: str) -> str:
+    # Cached (per working directory): resolving touches the file system, and big systems ask often.
+    spec_dir = Path(spec).resolve().parent
+    target = (spec_dir / relative_to_spec).resolve()
+    return Path(os.path.relpath(target, Path(output_dir).resolve())).as_posix()
 
 
 def arn(logical_id: str) -> GetAtt:
