@@ -12,7 +12,11 @@ NAME_RE = re.compile(NAME_PATTERN)
 
 
 class SpecModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True, populate_by_name=False)
+    # defer_build: a model's schema is built when first used, not when its module is imported, so
+    # only the kinds a spec names cost anything (compiler/spec.py spec_model()).
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, validate_default=True, populate_by_name=False, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -9,9 +9,10 @@ checked. Every problem becomes a ``Diagnostic``; nothing stops at the first erro
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, Literal, Union
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, create_model, field_validator
 
 from .base import NAME_PATTERN, SpecModel
 from .components import component_kinds
@@ -37,8 +38,8 @@ LogRetention = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, max_length=48)]
 
+#: Every kind by name. Lazy: a kind's module is imported when its class is needed (components/__init__.py).
 _KINDS = component_kinds()
-AnyComponent = Annotated[Union[tuple(_KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class Stage(SpecModel):
@@ -66,7 +67,7 @@ class Stage(SpecModel):
     )
 
 
-class Spec(SpecModel):
+class _SpecFields(SpecModel):
     """A specc system spec: one YAML file describing a whole system on AWS."""
 
     specc: Literal[1] = Field(description="Spec format version. Always 1 for now.")
@@ -95,11 +96,6 @@ class Spec(SpecModel):
         min_length=1,
         examples=[{"dev": {"removal_policy": "delete"}, "prod": {}}],
     )
-    components: dict[Name, AnyComponent] = Field(  # type: ignore[valid-type]
-        description="The parts of the system, by name. Names become logical IDs.",
-        min_length=1,
-        examples=[{"items": {"kind": "table", "partition_key": "PK"}}],
-    )
 
     @field_validator("defaults")
     @classmethod
@@ -111,8 +107,56 @@ class Spec(SpecModel):
 
     _document: Document | None = PrivateAttr(default=None)
 
+    components: dict[str, Component]  # declared with the kinds' union by spec_model()
+
     def of_kind(self, kind: type[Component]) -> list[Component]:
         return [c for c in self.components.values() if isinstance(c, kind)]
+
+
+if TYPE_CHECKING:
+    Spec = _SpecFields  # at run time ``Spec`` is spec_model(None), built on first use (__getattr__)
+
+
+@cache
+def spec_model(kinds: frozenset[str] | None = None) -> type[_SpecFields]:
+    """The ``Spec`` model whose components may be of ``kinds`` (None: every kind).
+
+    Validation uses the kinds a document names, so only those modules are imported and only their
+    models are built; the schema and the reference use every kind. A document gets the same answers
+    from both: the ``kind`` discriminator never picks a kind the document does not name.
+    """
+    chosen = sorted(kinds) if kinds else list(_KINDS)
+    union = Annotated[Union[tuple(_KINDS[k] for k in chosen)], Field(discriminator="kind")]  # noqa: UP007
+    return create_model(  # type: ignore[no-any-return, call-overload]
+        "Spec",
+        __base__=_SpecFields,
+        __module__=__name__,
+        __doc__=_SpecFields.__doc__,
+        components=(
+            dict[Name, union],  # type: ignore[valid-type]
+            Field(
+                description="The parts of the system, by name. Names become logical IDs.",
+                min_length=1,
+                examples=[{"items": {"kind": "table", "partition_key": "PK"}}],
+            ),
+        ),
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # ``Spec`` (every kind) is built only when asked for: by the schema, the reference, the docs.
+    if name == "Spec":
+        return spec_model(None)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _kinds_named(data: Any) -> frozenset[str] | None:
+    """The known kinds a (merged) document's components name; None when it names none."""
+    components = data.get("components") if isinstance(data, dict) else None
+    if not isinstance(components, dict):
+        return None
+    named = {c.get("kind") for c in components.values() if isinstance(c, dict)}
+    return frozenset(k for k in named if isinstance(k, str) and k in _KINDS) or None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -234,7 +278,7 @@ def deep_merge(base: MarkedMap, over: MarkedMap) -> MarkedMap:
 def _validate_merged(document: Document, merged: MarkedMap) -> tuple[Spec | None, list[Diagnostic]]:
     context: dict[str, Any] = {}
     try:
-        spec = Spec.model_validate(merged, context=context)
+        spec = spec_model(_kinds_named(merged)).model_validate(merged, context=context)
     except ValidationError as exc:
         return None, explain(document, merged, exc, context)
     for name, component in spec.components.items():

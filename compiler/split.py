@@ -183,7 +183,11 @@ def split_template(
     anchored = dict(key)
     for lid in resources:
         own, path = component[lid], subpath[lid]
-        if key[lid] == own and path and any(anchored[t] not in (own, *stateful) for t in uses[lid].targets()):
+        if (
+            key[lid] == own
+            and path
+            and any(anchored[t] != own and anchored[t] not in stateful for t in uses[lid].targets())
+        ):
             key[lid] = "/".join([own, *(str(p) for p in path[:2])])
 
     # -- the parent: stateful components, hub cores, and everything they reference ---------------

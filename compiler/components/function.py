@@ -259,6 +259,7 @@ def awslambda_invoke() -> Any:
 
 
 def _usable_kinds() -> tuple[str, ...]:
-    from . import component_kinds
+    from . import kinds_where
 
-    return tuple(k for k, cls in component_kinds().items() if cls.access_levels)
+    # Lazy: ``in`` loads only the kind asked about (listing them all, for an error message, loads all).
+    return kinds_where(lambda cls: bool(cls.access_levels))  # type: ignore[return-value]
