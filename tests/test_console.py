@@ -99,11 +99,11 @@ def test_lint_prints_findings_then_a_table_and_quiet_drops_the_table(tmp_path: P
         encoding="utf-8",
     )
     runner = CliRunner()
-    result = runner.invoke(main, ["lint", str(template), "--no-cache"])
+    result = runner.invoke(main, ["lint", str(template), "--no-cache", "--no-checkov"])
     assert result.exit_code == 1
     assert f"{template}:6:" in result.stderr  # the one-per-line list editors annotate
     assert "rule " in result.stderr and "severity" in result.stderr and "first at" in result.stderr
-    quiet = runner.invoke(main, ["lint", str(template), "--no-cache", "-q"])
+    quiet = runner.invoke(main, ["lint", str(template), "--no-cache", "--no-checkov", "-q"])
     assert quiet.exit_code == 1 and "first at" not in quiet.stderr and f"{template}:6:" in quiet.stderr
 
 
