@@ -13,7 +13,7 @@ Scheduler, alarms, Secrets Manager, CloudFront, DocumentDB, SES, Amplify, ...) a
 of them fails the whole stack. So before deploying, the packaged template is adapted: resources that
 reference what moto lacks are left out (transitively), and a few moto bugs are worked around
 (``WORKAROUNDS``); the stage's report line names every adaptation. The table printed per spec and
-stage (``pytest -s``, and in the CI log on failure) lists every resource as ``created``,
+stage (at the end of every pytest run, CI's included) lists every resource as ``created``,
 ``skipped by emulator`` or ``not deployed`` (with the reason): no skip is hidden.
 
 Whatever was created is read back with boto3 and compared with the template: table keys and
@@ -54,8 +54,6 @@ def moto_endpoint() -> Any:
     _, port = server.get_host_and_port()
     yield f"http://localhost:{port}"
     server.stop()
-    if REPORT:
-        sys.stdout.write("\n" + "\n".join(REPORT) + "\n")
 
 
 def _env(endpoint: str, region: str, home: Path) -> dict[str, str]:
