@@ -328,7 +328,8 @@ class _Uses:
 def _walk(node: Any, uses: _Uses, resources: dict[str, Any]) -> None:
     if isinstance(node, list):
         for item in node:
-            _walk(item, uses, resources)
+            if isinstance(item, (dict, list)):  # leaves hold no references: no call for them
+                _walk(item, uses, resources)
         return
     if not isinstance(node, dict):
         return
@@ -367,7 +368,8 @@ def _walk(node: Any, uses: _Uses, resources: dict[str, Any]) -> None:
             _walk(value, uses, resources)
             return
     for value in node.values():
-        _walk(value, uses, resources)
+        if isinstance(value, (dict, list)):
+            _walk(value, uses, resources)
 
 
 def _getatt(value: Any) -> tuple[str | None, Any]:
@@ -512,7 +514,10 @@ class _Builder:
         for condition in sorted(uses.conditions):
             self._use_condition(child, condition)
         child.mappings |= uses.mappings
-        out = _rewrite(resource, replace, {k: v for k, v in _PSEUDO_FROM_PARENT.items() if k in uses.pseudo})
+        pseudo = {k: v for k, v in _PSEUDO_FROM_PARENT.items() if k in uses.pseudo}
+        out = _rewrite(resource, replace, pseudo) if replace or pseudo else resource
+        if out is resource:
+            out = dict(resource)  # DependsOn and code paths below change the copy, never the original
         depends = resource.get("DependsOn")
         if depends:
             depends = [depends] if isinstance(depends, str) else list(depends)
@@ -674,13 +679,14 @@ def _stack_tags(body: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _rewrite(node: Any, replace: dict[tuple[str, str | None], Any], pseudo: dict[str, str]) -> Any:
-    """A copy of ``node`` with references replaced.
+    """``node`` with references replaced: new containers where something changed, shared ones elsewhere.
 
     ``replace`` maps (logical id, attribute) to a parameter name (a child reads it with ``Ref``) or
     to a (stack, "Outputs.X") pair (the parent reads a child's output with ``GetAtt``).
     """
     if isinstance(node, list):
-        return [_rewrite(item, replace, pseudo) for item in node]
+        items = [_rewrite(item, replace, pseudo) if isinstance(item, (dict, list)) else item for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
@@ -690,23 +696,30 @@ def _rewrite(node: Any, replace: dict[tuple[str, str | None], Any], pseudo: dict
                 return _reference(replace[(value, None)])
             if value in pseudo:
                 return {"Ref": pseudo[value]}
-            return {"Ref": value}
+            return node
         if key == "Fn::GetAtt":
             target, attribute = _getatt(value)
             if target is not None and isinstance(attribute, str) and (target, attribute) in replace:
                 return _reference(replace[(target, attribute)])
         if key == "Fn::Sub":
             if isinstance(value, str):
-                return {"Fn::Sub": _rewrite_sub(value, {}, replace, pseudo)}
-            text = value[0]
+                text = _rewrite_sub(value, {}, replace, pseudo)
+                return node if text == value else {"Fn::Sub": text}
             variables = value[1] if len(value) > 1 else {}
-            return {
-                "Fn::Sub": [
-                    _rewrite_sub(text, variables, replace, pseudo),
-                    _rewrite(variables, replace, pseudo),
-                ]
-            }
-    return {key: _rewrite(value, replace, pseudo) for key, value in node.items()}
+            text = _rewrite_sub(value[0], variables, replace, pseudo)
+            new_variables = _rewrite(variables, replace, pseudo)
+            if text == value[0] and new_variables is variables:
+                return node
+            return {"Fn::Sub": [text, new_variables]}
+    out = {}
+    changed = False
+    for key, value in node.items():
+        if isinstance(value, (dict, list)):
+            new = out[key] = _rewrite(value, replace, pseudo)
+            changed = changed or new is not value
+        else:
+            out[key] = value
+    return out if changed else node
 
 
 def _reference(replacement: Any) -> dict[str, Any]:
@@ -735,15 +748,24 @@ def _rewrite_sub(
 
 
 def _relocate_paths(resource: dict[str, Any]) -> None:
-    """Local paths that ``package`` uploads are relative to the template; children sit one level down."""
+    """Local paths that ``package`` uploads are relative to the template; children sit one level down.
+
+    Mappings below ``resource`` may be shared with the unsplit template: they are copied, not changed.
+    """
     for path in PACKAGED_PATHS.get(resource.get("Type", ""), ()):
-        node = resource.get("Properties")
+        node: Any = resource.get("Properties")
         for key in path[:-1]:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get(path[-1]), str):
-            value = node[path[-1]]
-            if not re.match(r"^[a-z0-9]+://", value) and not value.startswith("/"):
-                node[path[-1]] = "../" + value
+        value = node.get(path[-1]) if isinstance(node, dict) else None
+        if isinstance(value, str) and not re.match(r"^[a-z0-9]+://", value) and not value.startswith("/"):
+            resource["Properties"] = _replaced(resource["Properties"], path, "../" + value)
+
+
+def _replaced(node: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """A copy of ``node`` with the value at ``path`` replaced (copies only the mappings on the way)."""
+    if len(path) == 1:
+        return {**node, path[0]: value}
+    return {**node, path[0]: _replaced(node[path[0]], path[1:], value)}
 
 
 @cache
