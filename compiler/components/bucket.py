@@ -156,12 +156,9 @@ class Bucket(Component):
         description="Lifecycle transitions to cheaper storage classes as objects age, in order.",
         examples=[[{"days": 30, "storage_class": "intelligent_tiering"}, {"days": 90, "storage_class": "glacier"}]],
     )
-    access_logs: str | Literal[False] | None = Field(
+    access_logs: str | None = Field(
         None,
-        description=(
-            "A log_bucket component that receives this bucket's S3 server access logs (under s3/<name>/), or false "
-            "to say there are none."
-        ),
+        description="A log_bucket component that receives this bucket's S3 server access logs (under s3/<name>/).",
         examples=["logs"],
     )
     cors: BucketCors | None = Field(None, description="CORS rules for browser uploads and downloads.")
@@ -300,8 +297,6 @@ class Bucket(Component):
             from .log_bucket import logging_configuration
 
             bucket.LoggingConfiguration = logging_configuration(ctx, self.access_logs, f"s3/{self.id_name}/")
-        elif self.access_logs is False:
-            _network.checkov_skip(bucket, "CKV_AWS_18", "access_logs: false in the spec")
         if not self.versioning:
             _network.checkov_skip(bucket, "CKV_AWS_21", "versioning: false in the spec")
         ctx.add(self, bucket)

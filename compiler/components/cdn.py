@@ -90,10 +90,8 @@ class DistributionBase(Component):
     domain: CustomDomain | None = Field(
         None, description="A custom domain (with an ACM certificate and TLS 1.2 minimum)."
     )
-    access_logs: str | Literal[False] | None = Field(
-        None,
-        description="A log_bucket component to write CloudFront standard logs to, or false to say there are none.",
-        examples=["logs"],
+    access_logs: str | None = Field(
+        None, description="A log_bucket component to write CloudFront standard logs to.", examples=["logs"]
     )
     price_class: PriceClass = Field(
         "100",
@@ -264,10 +262,6 @@ class DistributionBase(Component):
         if web_acl:
             config.WebACLId = web_acl
         distribution = cloudfront.Distribution(self.logical_id, DistributionConfig=config)
-        if self.access_logs is False:
-            from ._network import checkov_skip
-
-            checkov_skip(distribution, "CKV_AWS_86", "access_logs: false in the spec")
         ctx.add(self, distribution)
         if self.domain:
             alias_records(

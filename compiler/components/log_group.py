@@ -71,10 +71,6 @@ class LogGroup(Component):
             from .key import key_arn
 
             group.KmsKeyId = key_arn(ctx, self.kms_key)
-        else:
-            from ._network import LOG_GROUP_DEFAULT_ENCRYPTION, checkov_skip
-
-            checkov_skip(group, "CKV_AWS_158", LOG_GROUP_DEFAULT_ENCRYPTION)
         ctx.add(self, group)
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:

@@ -136,14 +136,6 @@ class Secret(Component):
             secret.GenerateSecretString = generator
         if self.kms_key:
             secret.KmsKeyId = key_arn(ctx, self.kms_key)
-        else:
-            from ._network import checkov_skip
-
-            checkov_skip(
-                secret,
-                "CKV_AWS_149",
-                "encrypted with the AWS-managed key aws/secretsmanager; set kms_key to use a customer-managed key",
-            )
         ctx.add(self, secret)
         ctx.output(self, pascal(self.id_name) + "SecretArn", Ref(secret), f"ARN of the {self.name} secret")
 

@@ -106,10 +106,6 @@ class StaticSite(DistributionBase):
             from .log_bucket import logging_configuration
 
             bucket.LoggingConfiguration = logging_configuration(ctx, self.access_logs, f"s3/{self.id_name}/")
-        elif self.access_logs is False:
-            from ._network import checkov_skip
-
-            checkov_skip(bucket, "CKV_AWS_18", "access_logs: false in the spec")
         ctx.add(self, bucket)
         objects = Join("", [self.bucket_arn, "/*"])
         statements = [

@@ -220,10 +220,6 @@ class WebSocketApi(Component):
                 from .key import key_arn
 
                 log_group.KmsKeyId = key_arn(ctx, self.kms_key)
-            else:
-                from ._network import LOG_GROUP_DEFAULT_ENCRYPTION, checkov_skip
-
-                checkov_skip(log_group, "CKV_AWS_158", LOG_GROUP_DEFAULT_ENCRYPTION)
             ctx.add(self, log_group, ("access_logs",))
             stage.AccessLogSettings = apigatewayv2.AccessLogSettings(
                 DestinationArn=GetAtt(log_group, "Arn"), Format=ACCESS_LOG_FORMAT
@@ -231,10 +227,6 @@ class WebSocketApi(Component):
             if self.account_logging_role:
                 account_id = self._build_account_role(ctx)
                 stage.DependsOn = [*route_ids, account_id]
-        else:
-            from ._network import checkov_skip
-
-            checkov_skip(stage, "CKV_AWS_95", "access_logs: false in the spec")
         ctx.add(self, stage)
         if self.domain:
             api_domain(ctx, self, self.domain, Ref(api), Ref(stage), ("domain",))
