@@ -58,9 +58,9 @@ class Limits(SpecModel):
         description=(
             "How many nested-stack slots each layer of a split stage has. A stateless part's slot is chosen by "
             "hashing its name, so it never moves when other parts are added; changing this number moves "
-            "nearly everything, so choose it once. Default: max_resources_per_stack / 8 (62 for 500)."
+            "nearly everything, so choose it once. Default: max_resources_per_stack / 25 (20 for 500)."
         ),
-        examples=[62],
+        examples=[40],
     )
 
 

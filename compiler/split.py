@@ -141,7 +141,7 @@ def split_template(
     stateful_components: set[str] | frozenset[str] = frozenset(),
     stateful_types: set[str] | frozenset[str] = frozenset(),
     max_resources: int = 500,
-    slots: int = 62,
+    slots: int = 20,
     child_dir: str = "nested",
     region: str = "us-east-1",
 ) -> SplitResult:
@@ -168,9 +168,9 @@ def split_template(
     # -- slot keys -------------------------------------------------------------------------------
     # A component's own resources share its key. A resource it adds for an entry of its spec that
     # uses exactly one other (stateless) component goes with that component (an API's integration
-    # and permission of a function: with the function). One that builds on such a resource of its
-    # own component gets a key of its own entry (a route: "api/routes/GET /items"), so it stays put
-    # whichever function it points at.
+    # and permission of a function: with the function), and so does one that builds on such a
+    # resource of its own component (a route, on the integration of the function it calls). One that
+    # builds on several gets a key of its own entry ("dashboard/widgets/errors").
     key: dict[str, str] = {}
     for lid in resources:
         own = component[lid]
@@ -183,11 +183,12 @@ def split_template(
     anchored = dict(key)
     for lid in resources:
         own, path = component[lid], subpath[lid]
-        if (
-            key[lid] == own
-            and path
-            and any(anchored[t] != own and anchored[t] not in stateful for t in uses[lid].targets())
-        ):
+        if key[lid] != own or not path:
+            continue
+        anchors = {anchored[t] for t in uses[lid].targets()} - {own} - stateful
+        if len(anchors) == 1:
+            key[lid] = anchors.pop()
+        elif anchors:
             key[lid] = "/".join([own, *(str(p) for p in path[:2])])
 
     # -- the parent: stateful components, hub cores, and everything they reference ---------------
@@ -255,8 +256,8 @@ def split_template(
 
 
 def default_slots(max_resources: int) -> int:
-    """Slots per layer unless the spec says: an eighth of the resource limit (62 for 500)."""
-    return max(2, max_resources // 8)
+    """Slots per layer unless the spec says: a 25th of the resource limit (20 for 500)."""
+    return max(2, max_resources // 25)
 
 
 def slot_of(key: str, slots: int) -> int:
