@@ -94,6 +94,19 @@ def compile_document(
     specs = validate(document, stages)
     results: list[CompiledStage] = []
     errors: list[Diagnostic] = []
+    from .parallel import compile_parallel, stage_jobs
+
+    jobs = stage_jobs(specs)  # large specs: a process per stage, on every core (compiler/parallel.py)
+    if jobs > 1:
+        options = {"max_resources": max_resources, "split": split}
+        for stage, outcome, seconds in compile_parallel(document, specs, Path(out), jobs, **options):
+            if isinstance(outcome, list):
+                errors += outcome
+            else:
+                results.append(outcome)
+            if progress is not None:
+                progress(stage, seconds)
+        specs = {}
     for stage, spec in specs.items():
         started = time.perf_counter()
         try:
