@@ -37,9 +37,6 @@ in the parent; those whose values now live in a child read them from the child's
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -262,7 +259,9 @@ def default_slots(max_resources: int) -> int:
 
 def slot_of(key: str, slots: int) -> int:
     """A slot: a stable hash of a key, the same on every machine and Python."""
-    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16], 16) % slots
+    from hashlib import sha256
+
+    return int(sha256(key.encode("utf-8")).hexdigest()[:16], 16) % slots
 
 
 def _stack_order(name: str) -> tuple[int, int]:
@@ -536,7 +535,9 @@ class _Builder:
     def _import_parameter(self, child: _Child, name: str) -> None:
         if name in child.parameters or name not in self.template_parameters:
             return
-        child.parameters[name] = copy.deepcopy(self.template_parameters[name])
+        from copy import deepcopy
+
+        child.parameters[name] = deepcopy(self.template_parameters[name])
         child.inputs[name] = {"Ref": name}
 
     def _use_condition(self, child: _Child, name: str) -> None:
@@ -785,15 +786,19 @@ def _resource_schema(resource_type: str, region: str = "us-east-1") -> dict[str,
         )
         if not digest:
             return None
-        return json.loads((root / "resources" / f"{digest}.json").read_text(encoding="utf-8"))
+        from json import loads
+
+        return dict(loads((root / "resources" / f"{digest}.json").read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return None
 
 
 @cache
 def _provider_index(path: str) -> dict[str, str]:
+    from json import load
+
     with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+        return dict(load(handle))
 
 
 def _attribute_is_list(resource_type: str, attribute: str) -> bool:
