@@ -230,9 +230,6 @@ class Table(Component):
 
         if not self.kms_key:
             checkov_skip(table, "CKV_AWS_119", TABLE_DEFAULT_KEY)
-        if not self.point_in_time_recovery:
-            # docs/security.md wants the spec's own reason here; specs/kefir.yaml relies on this skip today.
-            checkov_skip(table, "CKV_AWS_28", "point_in_time_recovery: false in the spec")
         if provisioned:
             table.ProvisionedThroughput = throughput
         stream = self.stream_settings
