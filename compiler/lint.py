@@ -172,6 +172,36 @@ class Linter:
 _FORKED: Linter | None = None
 
 
+def cached_batch(cache_dir: str | Path | None, tool: str, parts: Sequence[str], compute: Any) -> Any:
+    """``compute()``'s JSON-able result, kept in ``cache_dir`` under the sha256 of ``tool`` and ``parts``.
+
+    For a tool that checks a whole batch at once (checkov runs as one program over every template):
+    ``parts`` must hold everything the result depends on -- the templates' text and paths, the tool's
+    version. With ``cache_dir`` None it just computes.
+    """
+    if cache_dir is None:
+        return compute()
+    digest = hashlib.sha256()
+    for part in (str(CACHE_FORMAT), tool, *parts):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    key = digest.hexdigest()
+    path = Path(cache_dir) / tool / key[:2] / f"{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    result = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, path)
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs time
+    return result
+
+
 def _lint_forked(item: tuple[str, str, str]) -> list[Finding]:
     assert _FORKED is not None
     return _FORKED.lint_text(*item)

@@ -79,5 +79,25 @@ def test_specc_lint_rerun_comes_from_the_cache(tmp_path: Path, monkeypatch: pyte
     assert (first["ok"], first["templates"], first["from_cache"]) == (True, 3, 0)
     assert (second["ok"], second["templates"], second["from_cache"]) == (True, 3, 3)
     assert (tmp_path / ".specc-cache" / "lint").is_dir()
-    third = json.loads(runner.invoke(main, ["lint", str(tmp_path), "--format", "json", "--no-cache", "--no-checkov"]).output)
+    third = json.loads(
+        runner.invoke(main, ["lint", str(tmp_path), "--format", "json", "--no-cache", "--no-checkov"]).output
+    )
     assert third["from_cache"] == 0
+
+
+def test_a_batch_tool_runs_once_for_the_same_inputs(tmp_path: Path) -> None:
+    from compiler.lint import cached_batch
+
+    calls: list[int] = []
+
+    def compute() -> list[dict[str, Any]]:
+        calls.append(1)
+        return [{"file": "a.yaml", "line": 3}]
+
+    first = cached_batch(tmp_path, "checkov", ["checkov-3.2", "a.yaml\0text"], compute)
+    again = cached_batch(tmp_path, "checkov", ["checkov-3.2", "a.yaml\0text"], compute)
+    assert first == again == [{"file": "a.yaml", "line": 3}] and len(calls) == 1
+    cached_batch(tmp_path, "checkov", ["checkov-3.2", "a.yaml\0changed"], compute)
+    cached_batch(tmp_path, "checkov", ["checkov-3.3", "a.yaml\0text"], compute)
+    cached_batch(None, "checkov", ["checkov-3.2", "a.yaml\0text"], compute)
+    assert len(calls) == 4

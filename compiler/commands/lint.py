@@ -74,7 +74,7 @@ def lint(
         findings = [f for found in linter.lint_many(batch) for f in found]
     count = len(batch)
     diagnostics = errors + [f.as_diagnostic() for f in findings]
-    diagnostics += _checkov(batch, checkov, console)
+    diagnostics += _checkov(batch, checkov, console, DEFAULT_CACHE_DIR.parent if cache else None)
     _print_diagnostics(diagnostics, fmt, {"templates": count, "from_cache": linter.cached})
     if findings and fmt == "text" and not quiet:  # the overview, after the one-per-line list
         console.error("\n" + summary_table([f.as_diagnostic() for f in findings], use_color(console.stderr)))
@@ -84,8 +84,15 @@ def lint(
     sys.exit(1 if diagnostics else 0)
 
 
-def _checkov(batch: list[tuple[str, str, str | None]], wanted: bool | None, console: Console) -> list[Diagnostic]:
-    """checkov's failed checks, located in the spec (compiler/security.py runs it as a separate program)."""
+def _checkov(
+    batch: list[tuple[str, str, str | None]], wanted: bool | None, console: Console, cache_dir: Path | None = None
+) -> list[Diagnostic]:
+    """checkov's failed checks, located in the spec (compiler/security.py runs it as a separate program).
+
+    Cached like cfn-lint's results (.specc-cache/checkov/): the same templates, paths and checkov give
+    the same findings, so an unchanged re-run does not start checkov (~15 s) at all.
+    """
+    from ..lint import cached_batch
     from ..security import checkov_diagnostics, checkov_executable
 
     if wanted is False or not batch:
@@ -95,8 +102,15 @@ def _checkov(batch: list[tuple[str, str, str | None]], wanted: bool | None, cons
             raise click.UsageError("checkov is not installed (see docs/security.md), or set SPECC_CHECKOV")
         console.error("note: checkov is not installed; only cfn-lint ran (see docs/security.md)")
         return []
-    with console.step(f"checkov over {len(batch)} template(s)"):
-        return checkov_diagnostics([(text, path) for text, path, _ in batch])
+    executable = str(checkov_executable())
+    stamp = str(Path(executable).stat().st_mtime_ns) if Path(executable).exists() else ""
+    parts = [executable, stamp, *(f"{path}\0{text}" for text, path, _ in batch)]
+
+    def run() -> list[dict[str, object]]:
+        with console.step(f"checkov over {len(batch)} template(s)"):
+            return [d.to_json() for d in checkov_diagnostics([(text, path) for text, path, _ in batch])]
+
+    return [Diagnostic(**found) for found in cached_batch(cache_dir, "checkov", parts, run)]
 
 
 def _templates_or_specs(target: str) -> list[Path | str]:
