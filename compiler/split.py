@@ -8,25 +8,27 @@ limits:
 The splitter works on the compiled template (a plain dict) after every component is built, so it
 knows nothing about kinds. Its rule, and the guarantee it gives (docs/scale.md has the long form):
 
-* **Parts.** Resources are grouped into parts by who made them: a component's own resources form one
-  part (``handle-auth``); resources a kind adds for a named entry of the spec form their own part
-  (``api/routes/GET /items``). A part's key is built from the component's ``id_name``, so a rename
-  with ``renamed_from`` keeps it.
 * **The parent keeps the data.** Every resource of a stateful component (tables, buckets, user
   pools, keys, secrets, databases; any resource of a type in ``context.STATEFUL_TYPES``), and
   whatever such a resource references, stays in the parent: the stack the user deploys, the only
   stack that exists both before and after a split, so data never moves -- not even at the first split.
-* **Layers.** Every other resource gets a layer: 0 if it references nothing outside the parent,
-  else one more than the deepest resource of *another* part it references (a resource of its own
-  part counts at the same layer). References between nested stacks therefore always point to a lower
-  layer, so the nested stacks never depend on each other in a cycle.
-* **Slots.** A part's slot is ``sha256(part key) mod stack_slots``: a function of its own name and
-  nothing else. A resource lives in nested stack ``Layer<layer>Slot<slot>``.
+* **Keys.** Every other resource has a key: its component's ``id_name`` (so ``renamed_from`` keeps
+  it); or, for a resource a component adds for an entry of its spec that uses exactly one other
+  stateless component -- directly, or through such a resource of its own component -- that
+  component's name (an API's integration, permission and routes of ``handle-items`` go with
+  ``handle-items``); or, when it uses several, its own entry (``dashboard/widgets/errors``).
+* **Hubs.** A component whose core is used by its own resources keyed elsewhere (an API's ``Api``
+  and stage, used by routes in many stacks) keeps its core in the parent too.
+* **Layers.** A resource's layer is 0 if it references nothing outside the parent, else the largest
+  layer among what it references, plus one where that has another key. References between nested
+  stacks therefore always point to a lower layer: nested stacks never wait on each other in a cycle.
+* **Slots.** A resource's slot is ``sha256(key) mod stack_slots``: its key decides, nothing else. It
+  lives in nested stack ``Layer<layer>Slot<slot>``.
 
-So adding, removing or reordering components never moves an existing resource: its stack depends
-only on its own part's name and on what it references. It moves only if the slot count changes, or
-if it starts referencing something deeper than before (which is an edit to that resource itself, or
-to what it references).
+So adding, removing or reordering other components never moves an existing resource: its stack
+depends only on its own key and on what it references. It moves only if the slot count changes, or
+if its own references change (a route pointed at another function, a function that starts invoking
+another one).
 
 References across stacks become parameters of the child that needs them, fed by the parent from its
 own resources (``Ref``/``GetAtt``) or from another child's outputs (``GetAtt Child.Outputs.X``).
