@@ -37,6 +37,9 @@ _pieces = st.sampled_from(
         "&", "*", "!", "|", ">", "%", "@", "`", ".", "---", "...", "~", "=", "<<", "true", "False", "yes", "off",
         "null", "NULL", "1", "-2", "1.5", "1e3", ".inf", "0x1F", "0o17", "2010-09-09", "2001-12-14t21:59:43.10-05:00",
         "arn:aws:s3:::bucket/*", "${AWS::StackName}", "Fn::GetAtt", "word", "lorem ipsum dolor sit amet",
+        # multi-line and non-ASCII text (inline code, e-mail templates): single or double quotes, escapes
+        "\n", "\n\n", " \n", "\n ", "\t", "\r", "\x00", "\x1b", "\x7f", "\x9f", "\\", "é", "naïve", "\xa0", "中文",
+        "\ud7ff", "\ue000", "\ufffd",
     ]
 )  # fmt: skip
 _strings = st.lists(_pieces, max_size=40).map("".join)
@@ -86,9 +89,12 @@ def test_long_values_fold_where_pyyaml_folds(text: str, depth: int) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        {"a": "line\nbreak"},
-        {"a": "tab\there"},
-        {"a": "naïve"},
+        {"a": "line\u2028separator"},
+        {"a": "next\x85line"},
+        {"a": "\ufeffbom"},
+        {"a": "astral \U0001f600"},
+        {"line\nbreak": "multi-line key"},
+        {"naïve": "non-ASCII key"},
         {"a": ("tuple",)},
         {1: "int key"},
         {"k" * 130: "long key"},
