@@ -21,8 +21,17 @@ def sorted_actions(actions: list[Any]) -> list[Any]:
     return [unique[k] for k in sorted(unique)]
 
 
-def service_role(logical_id: str, service: str, statements: list[Any], *, same_account: bool = True) -> iam.Role:
-    """A role only ``service`` (e.g. ``ecs-tasks.amazonaws.com``) may assume, with one inline policy.
+def service_role(
+    logical_id: str,
+    service: str,
+    statements: list[Any],
+    *,
+    same_account: bool = True,
+    policy_name: str = "access",
+    managed_policy_arns: list[Any] | None = None,
+) -> iam.Role:
+    """A role only ``service`` (e.g. ``ecs-tasks.amazonaws.com``) may assume, with one inline policy
+    ``policy_name`` holding ``statements`` (none when empty) and the given AWS managed policies.
 
     With ``same_account`` the trust policy also requires ``aws:SourceAccount`` to be this account, so
     the service cannot be made to assume the role on behalf of another account (confused deputy).
@@ -36,8 +45,12 @@ def service_role(logical_id: str, service: str, statements: list[Any], *, same_a
     )
     if statements:
         role.Policies = [
-            iam.Policy(PolicyName="access", PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements))
+            iam.Policy(
+                PolicyName=policy_name, PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements)
+            )
         ]
+    if managed_policy_arns:
+        role.ManagedPolicyArns = list(managed_policy_arns)
     return role
 
 

@@ -26,16 +26,17 @@ from datetime import datetime
 from typing import Any, Literal
 
 from awacs import sqs as sqs_actions
-from awacs.aws import Allow, Bool, Condition, Deny, PolicyDocument, Principal, Statement, StringEquals
-from awacs.sts import AssumeRole
+from awacs.aws import Allow, PolicyDocument, Statement
 from pydantic import Field
-from troposphere import GetAtt, Ref, iam, scheduler, sqs
+from troposphere import GetAtt, Ref, scheduler, sqs
 
 from ..base import SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
+from ._policies import deny_insecure_transport
+from ._service_roles import service_role
 
 MINUTES_PER_MONTH = 730 * 60
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
@@ -206,16 +207,7 @@ class Schedule(Component):
                     Queues=[Ref(queue)],
                     PolicyDocument=PolicyDocument(
                         Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Sid="DenyInsecureTransport",
-                                Effect=Deny,
-                                Principal=Principal("*"),
-                                Action=[sqs_actions.Action("*")],
-                                Resource=[GetAtt(queue, "Arn")],
-                                Condition=Condition(Bool("aws:SecureTransport", "false")),
-                            )
-                        ],
+                        Statement=[deny_insecure_transport(sqs_actions.Action("*"), [GetAtt(queue, "Arn")])],
                     ),
                 ),
                 ("dead_letter_queue",),
@@ -223,25 +215,8 @@ class Schedule(Component):
             statements.append(
                 Statement(Effect=Allow, Action=[sqs_actions.SendMessage], Resource=[GetAtt(queue, "Arn")])
             )
-        role = iam.Role(
-            self.prefix + "SchedulerRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "scheduler.amazonaws.com"),
-                        Action=[AssumeRole],
-                        Condition=Condition(StringEquals("aws:SourceAccount", Ref("AWS::AccountId"))),
-                    )
-                ],
-            ),
-            Policies=[
-                iam.Policy(
-                    PolicyName="invoke-target",
-                    PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
-                )
-            ],
+        role = service_role(
+            self.prefix + "SchedulerRole", "scheduler.amazonaws.com", statements, policy_name="invoke-target"
         )
         ctx.add(self, role, ("target",))
         target = scheduler.Target(
