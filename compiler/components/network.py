@@ -34,9 +34,7 @@ from typing import Any, Literal
 from awacs import ec2 as ec2_actions
 from awacs import logs as logs_actions
 from awacs import s3 as s3_actions
-from awacs.aws import Allow, Condition, Deny, PolicyDocument, Principal, Statement, StringEquals
-from awacs.aws import Bool as BoolCondition
-from awacs.sts import AssumeRole
+from awacs.aws import Allow, Condition, Principal, Statement, StringEquals
 from pydantic import Field
 from troposphere import (
     AccountId,
@@ -52,7 +50,6 @@ from troposphere import (
     awslambda,
     cloudformation,
     ec2,
-    iam,
     s3,
 )
 
@@ -61,6 +58,8 @@ from ..context import BuildContext, Raw, pascal
 from ..cost.model import DAYS_PER_MONTH, CostContext, LineItem
 from ..model import Component, Reference
 from . import _network
+from ._policies import tls_only_bucket_policy
+from ._service_roles import service_role
 
 Tier = Literal["public", "private", "database"]
 TIERS: tuple[str, ...] = ("public", "private", "database")
@@ -491,40 +490,15 @@ class Network(Component):
             group = ctx.add(
                 self, _network.log_group(ctx, f"{p}FlowLogGroup", self._log_names(ctx)[0], self.kms_key), path
             )
+            deliver = Statement(
+                Effect=Allow,
+                Action=[logs_actions.CreateLogStream, logs_actions.DescribeLogStreams, logs_actions.PutLogEvents],
+                Resource=[GetAtt(group, "Arn")],
+            )
             role = ctx.add(
                 self,
-                iam.Role(
-                    f"{p}FlowLogRole",
-                    AssumeRolePolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Principal=Principal("Service", "vpc-flow-logs.amazonaws.com"),
-                                Action=[AssumeRole],
-                                Condition=Condition(StringEquals("aws:SourceAccount", AccountId)),
-                            )
-                        ],
-                    ),
-                    Policies=[
-                        iam.Policy(
-                            PolicyName="deliver-flow-logs",
-                            PolicyDocument=PolicyDocument(
-                                Version="2012-10-17",
-                                Statement=[
-                                    Statement(
-                                        Effect=Allow,
-                                        Action=[
-                                            logs_actions.CreateLogStream,
-                                            logs_actions.DescribeLogStreams,
-                                            logs_actions.PutLogEvents,
-                                        ],
-                                        Resource=[GetAtt(group, "Arn")],
-                                    )
-                                ],
-                            ),
-                        )
-                    ],
+                service_role(
+                    f"{p}FlowLogRole", "vpc-flow-logs.amazonaws.com", [deliver], policy_name="deliver-flow-logs"
                 ),
                 path,
             )
@@ -572,41 +546,27 @@ class Network(Component):
             ctx.add(self, bucket, path)
             bucket_arn = GetAtt(bucket_id, "Arn")
             source_account = Condition(StringEquals("aws:SourceAccount", AccountId))
+            delivery = [
+                Statement(
+                    Sid="FlowLogDelivery",
+                    Effect=Allow,
+                    Principal=Principal("Service", "delivery.logs.amazonaws.com"),
+                    Action=[s3_actions.PutObject],
+                    Resource=[Join("", [bucket_arn, "/AWSLogs/", AccountId, "/*"])],
+                    Condition=source_account,
+                ),
+                Statement(
+                    Sid="FlowLogAclCheck",
+                    Effect=Allow,
+                    Principal=Principal("Service", "delivery.logs.amazonaws.com"),
+                    Action=[s3_actions.GetBucketAcl],
+                    Resource=[bucket_arn],
+                    Condition=source_account,
+                ),
+            ]
             ctx.add(
                 self,
-                s3.BucketPolicy(
-                    f"{p}FlowLogBucketPolicy",
-                    Bucket=Ref(bucket_id),
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Sid="DenyInsecureTransport",
-                                Effect=Deny,
-                                Principal=Principal("*"),
-                                Action=[s3_actions.Action("*")],
-                                Resource=[bucket_arn, Join("", [bucket_arn, "/*"])],
-                                Condition=Condition(BoolCondition("aws:SecureTransport", False)),
-                            ),
-                            Statement(
-                                Sid="FlowLogDelivery",
-                                Effect=Allow,
-                                Principal=Principal("Service", "delivery.logs.amazonaws.com"),
-                                Action=[s3_actions.PutObject],
-                                Resource=[Join("", [bucket_arn, "/AWSLogs/", AccountId, "/*"])],
-                                Condition=source_account,
-                            ),
-                            Statement(
-                                Sid="FlowLogAclCheck",
-                                Effect=Allow,
-                                Principal=Principal("Service", "delivery.logs.amazonaws.com"),
-                                Action=[s3_actions.GetBucketAcl],
-                                Resource=[bucket_arn],
-                                Condition=source_account,
-                            ),
-                        ],
-                    ),
-                ),
+                tls_only_bucket_policy(f"{p}FlowLogBucketPolicy", bucket_id, delivery, secure_transport=False),
                 path,
             )
             flow_log.LogDestinationType = "s3"
@@ -633,43 +593,26 @@ class Network(Component):
         log_group = ctx.add(
             self, _network.log_group(ctx, f"{p}RestrictDefaultSgLogGroup", self._log_names(ctx)[1], self.kms_key), path
         )
+        statements = [
+            Statement(
+                Effect=Allow,
+                Action=[ec2_actions.RevokeSecurityGroupEgress, ec2_actions.RevokeSecurityGroupIngress],
+                Resource=[group_arn],
+            ),
+            Statement(
+                Effect=Allow,
+                Action=[logs_actions.CreateLogStream, logs_actions.PutLogEvents],
+                Resource=[GetAtt(log_group, "Arn")],
+            ),
+        ]
         role = ctx.add(
             self,
-            iam.Role(
+            service_role(
                 f"{p}RestrictDefaultSgRole",
-                AssumeRolePolicyDocument=PolicyDocument(
-                    Version="2012-10-17",
-                    Statement=[
-                        Statement(
-                            Effect=Allow,
-                            Principal=Principal("Service", "lambda.amazonaws.com"),
-                            Action=[AssumeRole],
-                        )
-                    ],
-                ),
-                Policies=[
-                    iam.Policy(
-                        PolicyName="revoke-default-rules",
-                        PolicyDocument=PolicyDocument(
-                            Version="2012-10-17",
-                            Statement=[
-                                Statement(
-                                    Effect=Allow,
-                                    Action=[
-                                        ec2_actions.RevokeSecurityGroupEgress,
-                                        ec2_actions.RevokeSecurityGroupIngress,
-                                    ],
-                                    Resource=[group_arn],
-                                ),
-                                Statement(
-                                    Effect=Allow,
-                                    Action=[logs_actions.CreateLogStream, logs_actions.PutLogEvents],
-                                    Resource=[GetAtt(log_group, "Arn")],
-                                ),
-                            ],
-                        ),
-                    )
-                ],
+                "lambda.amazonaws.com",
+                statements,
+                same_account=False,
+                policy_name="revoke-default-rules",
             ),
             path,
         )

@@ -33,16 +33,16 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from awacs import secretsmanager as sm
-from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
-from awacs.sts import AssumeRole
+from awacs.aws import Action, Allow, Statement
 from pydantic import Field, field_validator
-from troposphere import AccountId, GetAtt, Join, Partition, Ref, Region, iam, rds
+from troposphere import AccountId, GetAtt, Join, Partition, Ref, Region, rds
 
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _database, _network
+from ._service_roles import service_role
 from .key import key_arn, via_service_statement
 
 LOG_EXPORTS = ("postgresql", "upgrade")
@@ -231,19 +231,12 @@ class Postgres(Component):
         if self.monitoring_interval:
             ctx.add(
                 self,
-                iam.Role(
+                service_role(
                     f"{p}MonitoringRole",
-                    AssumeRolePolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Principal=Principal("Service", "monitoring.rds.amazonaws.com"),
-                                Action=[AssumeRole],
-                            )
-                        ],
-                    ),
-                    ManagedPolicyArns=[
+                    "monitoring.rds.amazonaws.com",
+                    [],
+                    same_account=False,
+                    managed_policy_arns=[
                         Join("", ["arn:", Partition, ":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"])
                     ],
                 ),
