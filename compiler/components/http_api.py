@@ -31,14 +31,14 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
-from troposphere import GetAtt, Join, Ref, Sub, apigatewayv2, awslambda, certificatemanager, route53
+from troposphere import GetAtt, Join, Ref, apigatewayv2, certificatemanager, route53
 
 from ..base import NAME_PATTERN, SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _network
+from . import _apigateway, _network
 from .bucket import _origin_problem
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
@@ -404,14 +404,10 @@ class HttpApi(Component):
             integrations[function_name] = integration.title
             ctx.add(
                 self,
-                awslambda.Permission(
+                _apigateway.invoke_permission(
                     self.prefix + pascal(function_name) + "Permission",
-                    Action="lambda:InvokeFunction",
-                    FunctionName=GetAtt(function.logical_id, "Arn"),
-                    Principal="apigateway.amazonaws.com",
-                    SourceArn=Sub(
-                        f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api.title}}}/*"
-                    ),
+                    function.logical_id,
+                    _apigateway.execute_api_arn(api.title, "*"),
                 ),
                 ("routes",),
             )

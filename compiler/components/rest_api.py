@@ -37,18 +37,16 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
-from awacs import logs
-from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
-from awacs.sts import AssumeRole
+from awacs.aws import Action, Allow, Statement
 from pydantic import Field, field_validator
-from troposphere import GetAtt, Join, Partition, Ref, Region, Sub, apigateway, awslambda, iam
+from troposphere import GetAtt, Join, Partition, Ref, Region, Sub, apigateway
 
 from ..base import SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _network
+from . import _apigateway, _network
 
 METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$")
@@ -439,10 +437,7 @@ class RestApi(Component):
             "Integration": apigateway.Integration(
                 Type="AWS_PROXY",
                 IntegrationHttpMethod="POST",
-                Uri=Sub(
-                    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-                    f"${{{function.logical_id}.Arn}}/invocations"
-                ),
+                Uri=_apigateway.lambda_invoke_uri(function.logical_id),
             ),
         }
         parameters: dict[str, bool] = {}
@@ -478,17 +473,13 @@ class RestApi(Component):
             )
         ctx.add(self, resource, path)
         source_path = "/".join("*" if _PARAM.match(x) else x for x in parts)
+        source_arn = _apigateway.execute_api_arn(
+            self.logical_id, f"{self.stage_of(ctx)}/{'*' if method == 'ANY' else method}/{source_path}"
+        )
         ctx.add(
             self,
-            awslambda.Permission(
-                method_id.removesuffix("Method") + "Permission",
-                Action="lambda:InvokeFunction",
-                FunctionName=GetAtt(function.logical_id, "Arn"),
-                Principal="apigateway.amazonaws.com",
-                SourceArn=Sub(
-                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                    f"${{{self.logical_id}}}/{self.stage_of(ctx)}/{'*' if method == 'ANY' else method}/{source_path}"
-                ),
+            _apigateway.invoke_permission(
+                method_id.removesuffix("Method") + "Permission", function.logical_id, source_arn
             ),
             path,
         )
@@ -599,7 +590,7 @@ class RestApi(Component):
         else:
             _network.checkov_skip(stage, "CKV_AWS_76", "access_logs: false in the spec")
         if (self.access_logs or self.execution_logs != "off") and self.account_logging_role:
-            stage.DependsOn = [self._account(ctx)]
+            stage.DependsOn = [_apigateway.account_logging_role(ctx, self)]
         _network.checkov_skip(
             stage,
             "CKV_AWS_120",
@@ -619,50 +610,6 @@ class RestApi(Component):
         return _network.log_key_statements(
             ctx, self.kms_key, key, pascal(self.id_name) + "AccessLogs", [self._log_name(ctx)]
         )
-
-    def _account(self, ctx: BuildContext) -> str:
-        role = iam.Role(
-            f"{self.prefix}ApiGatewayLogsRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "apigateway.amazonaws.com"),
-                        Action=[AssumeRole],
-                    )
-                ],
-            ),
-            Policies=[
-                iam.Policy(
-                    PolicyName="write-logs",
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Action=[
-                                    logs.CreateLogGroup,
-                                    logs.CreateLogStream,
-                                    logs.DescribeLogGroups,
-                                    logs.DescribeLogStreams,
-                                    logs.FilterLogEvents,
-                                    logs.GetLogEvents,
-                                    logs.PutLogEvents,
-                                ],
-                                Resource=[
-                                    Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")
-                                ],
-                            )
-                        ],
-                    ),
-                )
-            ],
-        )
-        ctx.add(self, role, ("account_logging_role",))
-        account = apigateway.Account(f"{self.prefix}ApiGatewayAccount", CloudWatchRoleArn=GetAtt(role, "Arn"))
-        ctx.add(self, account, ("account_logging_role",))
-        return account.title
 
     def _usage_plan(self, ctx: BuildContext, stage_name: str) -> None:
         plan_settings = self.usage_plan
@@ -698,12 +645,7 @@ class RestApi(Component):
             Statement(
                 Effect=Allow,
                 Action=[Action("execute-api", "Invoke")],
-                Resource=[
-                    Sub(
-                        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                        f"${{{self.logical_id}}}/{self.stage_of(ctx)}/*"
-                    )
-                ],
+                Resource=[_apigateway.execute_api_arn(self.logical_id, f"{self.stage_of(ctx)}/*")],
             )
         ]
 

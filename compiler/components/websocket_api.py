@@ -30,11 +30,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from awacs import logs
-from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
-from awacs.sts import AssumeRole
+from awacs.aws import Action, Allow, Statement
 from pydantic import Field
-from troposphere import GetAtt, Ref, Sub, apigateway, apigatewayv2, awslambda, iam
+from troposphere import GetAtt, Ref, Sub, apigatewayv2
 from troposphere import logs as cwlogs
 
 from ..base import SpecModel
@@ -42,6 +40,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
+from . import _apigateway
 from .dns_zone import CustomDomain, api_domain, domain_cost
 
 RESERVED_ROUTES = ("$connect", "$disconnect", "$default")
@@ -225,7 +224,7 @@ class WebSocketApi(Component):
                 DestinationArn=GetAtt(log_group, "Arn"), Format=ACCESS_LOG_FORMAT
             )
             if self.account_logging_role:
-                account_id = self._build_account_role(ctx)
+                account_id = _apigateway.account_logging_role(ctx, self)
                 stage.DependsOn = [*route_ids, account_id]
         ctx.add(self, stage)
         if self.domain:
@@ -245,21 +244,16 @@ class WebSocketApi(Component):
             ApiId=Ref(self.logical_id),
             AuthorizerType="REQUEST",
             Name=f"{self.name}-authorizer",
-            AuthorizerUri=_invoke_uri(function.logical_id),  # type: ignore[attr-defined]
+            AuthorizerUri=_apigateway.lambda_invoke_uri(function.logical_id),  # type: ignore[attr-defined]
             IdentitySource=list(self.authorizer.identity),
         )
         ctx.add(self, authorizer, ("authorizer",))
         ctx.add(
             self,
-            awslambda.Permission(
+            _apigateway.invoke_permission(
                 pascal(self.id_name) + "AuthorizerPermission",
-                Action="lambda:InvokeFunction",
-                FunctionName=GetAtt(function.logical_id, "Arn"),  # type: ignore[attr-defined]
-                Principal="apigateway.amazonaws.com",
-                SourceArn=Sub(
-                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                    f"${{{self.logical_id}}}/authorizers/${{{authorizer.title}}}"
-                ),
+                function.logical_id,  # type: ignore[attr-defined]
+                _apigateway.execute_api_arn(self.logical_id, f"authorizers/${{{authorizer.title}}}"),
             ),
             ("authorizer",),
         )
@@ -273,7 +267,7 @@ class WebSocketApi(Component):
             ApiId=Ref(self.logical_id),
             IntegrationType="AWS_PROXY",
             IntegrationMethod="POST",
-            IntegrationUri=_invoke_uri(function.logical_id),  # type: ignore[attr-defined]
+            IntegrationUri=_apigateway.lambda_invoke_uri(function.logical_id),  # type: ignore[attr-defined]
         )
         ctx.add(self, integration, ("routes", key))
         route = apigatewayv2.Route(
@@ -292,63 +286,14 @@ class WebSocketApi(Component):
         ctx.add(self, route, ("routes", key))
         ctx.add(
             self,
-            awslambda.Permission(
+            _apigateway.invoke_permission(
                 base + "Permission",
-                Action="lambda:InvokeFunction",
-                FunctionName=GetAtt(function.logical_id, "Arn"),  # type: ignore[attr-defined]
-                Principal="apigateway.amazonaws.com",
-                SourceArn=Sub(
-                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                    f"${{{self.logical_id}}}/{ctx.stage_name}/{key}"
-                ),
+                function.logical_id,  # type: ignore[attr-defined]
+                _apigateway.execute_api_arn(self.logical_id, f"{ctx.stage_name}/{key}"),
             ),
             ("routes", key),
         )
         return route.title
-
-    def _build_account_role(self, ctx: BuildContext) -> str:
-        role = iam.Role(
-            pascal(self.id_name) + "ApiGatewayLogsRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "apigateway.amazonaws.com"),
-                        Action=[AssumeRole],
-                    )
-                ],
-            ),
-            Policies=[
-                iam.Policy(
-                    PolicyName="write-logs",
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Action=[
-                                    logs.CreateLogGroup,
-                                    logs.CreateLogStream,
-                                    logs.DescribeLogGroups,
-                                    logs.DescribeLogStreams,
-                                    logs.FilterLogEvents,
-                                    logs.GetLogEvents,
-                                    logs.PutLogEvents,
-                                ],
-                                Resource=[
-                                    Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")
-                                ],
-                            )
-                        ],
-                    ),
-                )
-            ],
-        )
-        ctx.add(self, role, ("account_logging_role",))
-        account = apigateway.Account(pascal(self.id_name) + "ApiGatewayAccount", CloudWatchRoleArn=GetAtt(role, "Arn"))
-        ctx.add(self, account, ("account_logging_role",))
-        return account.title
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
         if key != self.kms_key or not self.access_logs:
@@ -366,12 +311,7 @@ class WebSocketApi(Component):
             Statement(
                 Effect=Allow,
                 Action=[Action("execute-api", "ManageConnections")],
-                Resource=[
-                    Sub(
-                        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                        f"${{{self.logical_id}}}/{ctx.stage_name}/*/@connections/*"
-                    )
-                ],
+                Resource=[_apigateway.execute_api_arn(self.logical_id, f"{ctx.stage_name}/*/@connections/*")],
             )
         ]
 
@@ -426,10 +366,3 @@ class WebSocketApi(Component):
 
 def _route_part(key: str) -> str:
     return pascal(re.sub(r"[^A-Za-z0-9]+", "-", key.lstrip("$")))
-
-
-def _invoke_uri(function_logical_id: str) -> Sub:
-    return Sub(
-        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-        f"${{{function_logical_id}.Arn}}/invocations"
-    )
