@@ -226,13 +226,21 @@ class _Writer:
     def block_mapping(self, data: dict[Any, Any]) -> None:
         saved = self.indent
         self.indent = 0 if self.indent is None else self.indent + INDENT
+        out = self.out
         for key, value in data.items():
             if type(key) is not str or len(key) >= 120:
                 raise _Unsupported  # not a simple key: PyYAML writes "? key"
             self.write_indent()
-            self.scalar(key, simple_key=True)
-            self.write_indicator(":", False)
-            self.node(value, mapping=True, simple_key=False)
+            if _styles.get(key) == PLAIN and key.isascii():
+                out.append(key)  # the common key: what scalar() + write_indicator(":") would write
+                out.append(":")
+                self.column += len(key) + 1
+                self.whitespace = self.indention = False
+            else:
+                self.scalar(key, simple_key=True)
+                self.write_indicator(":", False)
+            if not self._short_plain(value):
+                self.node(value, mapping=True, simple_key=False)
         self.indent = saved
 
     def block_sequence(self, data: list[Any], *, mapping: bool) -> None:
@@ -245,8 +253,20 @@ class _Writer:
         for item in data:
             self.write_indent()
             self.write_indicator("-", True, indention=True)
-            self.node(item, mapping=False, simple_key=False)
+            if not self._short_plain(item):
+                self.node(item, mapping=False, simple_key=False)
         self.indent = saved
+
+    def _short_plain(self, value: Any) -> bool:
+        """Write ``value`` if it is a known plain string that cannot fold (most values); else False."""
+        if type(value) is not str or _styles.get(value) != PLAIN:
+            return False
+        if self.column + 1 + len(value) > WIDTH and " " in value:
+            return False
+        self.out.append(" " + value)  # after ":" or "-": never at a whitespace, so a space first
+        self.column += 1 + len(value)
+        self.whitespace = self.indention = False
+        return True
 
     def scalar(self, text: str, *, simple_key: bool, style: str | None = None) -> None:
         if style is None:
