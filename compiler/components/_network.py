@@ -331,35 +331,3 @@ def checkov_skip(resource: Any, check_id: str, reason: str) -> Any:
     metadata["checkov"] = checkov
     resource.Metadata = metadata
     return resource
-
-
-#: CloudWatch Logs encrypts every log group at rest; a customer-managed key is an option, not a gap.
-LOG_GROUP_DEFAULT_ENCRYPTION = (
-    "CloudWatch Logs encrypts this log group at rest with its own keys; set kms_key for a customer-managed key"
-)
-
-
-def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None) -> Any:
-    """A log group with the stage's retention, encrypted with key component ``kms_key`` when given
-    (the key's policy then needs ``log_key_statements`` for ``name``)."""
-    from troposphere import logs
-
-    group = logs.LogGroup(logical_id, LogGroupName=name, RetentionInDays=ctx.stage.log_retention_days)
-    if kms_key:
-        from .key import key_arn
-
-        group.KmsKeyId = key_arn(ctx, kms_key)
-    else:
-        checkov_skip(group, "CKV_AWS_158", LOG_GROUP_DEFAULT_ENCRYPTION)
-    return group
-
-
-def log_key_statements(ctx: BuildContext, kms_key: str | None, key: str, sid: str, names: list[str]) -> list[Any]:
-    """For ``Component.key_statements``: CloudWatch Logs may use key ``key`` for these log groups."""
-    if key != kms_key:
-        return []
-    from .key import logs_statement
-
-    return [
-        logs_statement(ctx, f"{sid}{index + 1}" if len(names) > 1 else sid, name) for index, name in enumerate(names)
-    ]

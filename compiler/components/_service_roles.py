@@ -1,6 +1,6 @@
-"""Helpers shared by the container and CI/CD kinds: service roles, log groups, sorted actions.
+"""Helpers shared by the kinds: service roles, log groups (and their key-policy statements), sorted actions.
 
-Private to the kinds that import it (service, load_balancer, build_project, pipeline, waf); not a kind.
+Private to the kinds that import it; not a kind.
 """
 
 from __future__ import annotations
@@ -58,11 +58,14 @@ def log_group_name(ctx: Any, name: str) -> str:
     return f"/specc/{ctx.system}/{ctx.stage_name}/{name}"
 
 
-def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None = None) -> cwlogs.LogGroup:
+def log_group(
+    ctx: BuildContext, logical_id: str, name: str, kms_key: str | None, *, key_field: str = "kms_key"
+) -> cwlogs.LogGroup:
     """A log group with the stage's retention, encrypted with key component ``kms_key`` if given.
 
     ``name`` is the full log group name (see ``log_group_name``); the key's policy lets CloudWatch
-    Logs use it for this group through ``logs_key_statements``.
+    Logs use it for this group through ``log_key_statements``. Without a key, the checkov skip
+    names the spec field (``key_field``) that would set one.
     """
     group = cwlogs.LogGroup(logical_id, LogGroupName=name, RetentionInDays=ctx.stage.log_retention_days)
     if kms_key:
@@ -70,20 +73,27 @@ def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None
 
         group.KmsKeyId = key_arn(ctx, kms_key)
     else:
-        from ._network import LOG_GROUP_DEFAULT_ENCRYPTION, checkov_skip
+        from ._network import checkov_skip
 
-        checkov_skip(group, "CKV_AWS_158", LOG_GROUP_DEFAULT_ENCRYPTION.replace("set kms_key", "set log_kms_key"))
+        checkov_skip(
+            group,
+            "CKV_AWS_158",
+            f"CloudWatch Logs encrypts this log group at rest with its own keys; set {key_field} for a "
+            "customer-managed key",
+        )
     return group
 
 
-def logs_key_statements(ctx: BuildContext, owner: Any, kms_key: str | None, key: str, group_name: str) -> list[Any]:
-    """Key-policy statement for ``Component.key_statements``: CloudWatch Logs may use the key for one group."""
+def log_key_statements(ctx: BuildContext, kms_key: str | None, key: str, sid: str, names: list[str]) -> list[Any]:
+    """For ``Component.key_statements``: CloudWatch Logs may use key ``key`` for these log groups
+    (one statement each, ``sid`` numbered when there are several)."""
     if key != kms_key:
         return []
-    from ..context import pascal
     from .key import logs_statement
 
-    return [logs_statement(ctx, pascal(owner.id_name) + "Logs", group_name)]
+    return [
+        logs_statement(ctx, f"{sid}{index + 1}" if len(names) > 1 else sid, name) for index, name in enumerate(names)
+    ]
 
 
 LOG_KMS_KEY_DESCRIPTION = "A key component to encrypt the log group with (default: CloudWatch Logs' own encryption)."

@@ -38,7 +38,7 @@ from ._service_roles import (
     LOG_KMS_KEY_DESCRIPTION,
     log_group,
     log_group_name,
-    logs_key_statements,
+    log_key_statements,
     service_role,
     sorted_actions,
 )
@@ -130,7 +130,7 @@ class BuildProject(Component):
         return log_group_name(ctx, f"build/{self.id_name}")
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        return logs_key_statements(ctx, self, self.log_kms_key, key, self.log_group_name(ctx))
+        return log_key_statements(ctx, self.log_kms_key, key, pascal(self.id_name) + "Logs", [self.log_group_name(ctx)])
 
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         if self.buildspec.startswith("/") or ".." in self.buildspec.split("/"):
@@ -162,7 +162,9 @@ class BuildProject(Component):
         return [p for p in ctx.spec.of_kind(Pipeline) if self.name in p.build_projects()]
 
     def build(self, ctx: BuildContext) -> None:
-        ctx.add(self, log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key))
+        ctx.add(
+            self, log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key, key_field="log_kms_key")
+        )
         statements: list[Any] = [
             Statement(
                 Effect=Allow,

@@ -33,7 +33,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _database, _network
+from . import _database, _network, _service_roles
 from .key import key_arn, via_service_statement
 
 ENGINE_FAMILIES = {"4.0.0": "docdb4.0", "5.0.0": "docdb5.0"}
@@ -152,7 +152,7 @@ class DocumentDB(Component):
         for log, name in zip(exports, self._log_names(ctx), strict=True):
             ctx.add(
                 self,
-                _network.log_group(ctx, f"{p}{pascal(log)}LogGroup", name, self.kms_key),
+                _service_roles.log_group(ctx, f"{p}{pascal(log)}LogGroup", name, self.kms_key),
                 (f"{log}_logs" if log == "audit" else log,),
             )
         cluster = docdb.DBCluster(
@@ -231,7 +231,9 @@ class DocumentDB(Component):
         return [f"/aws/docdb/{_database.identifier(ctx, self)}/{log}" for log in self._exports()]
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        return _network.log_key_statements(ctx, self.kms_key, key, pascal(self.id_name) + "Logs", self._log_names(ctx))
+        return _service_roles.log_key_statements(
+            ctx, self.kms_key, key, pascal(self.id_name) + "Logs", self._log_names(ctx)
+        )
 
     def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
         dims = {"DBClusterIdentifier": Ref(self.logical_id)}

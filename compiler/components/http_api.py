@@ -38,7 +38,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _apigateway, _network
+from . import _apigateway, _service_roles
 from .bucket import _origin_problem
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
@@ -279,7 +279,7 @@ class HttpApi(Component):
             yield Reference(("kms_key",), self.kms_key, ("key",), "key")
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        return _network.log_key_statements(
+        return _service_roles.log_key_statements(
             ctx, self.kms_key, key, self.prefix + "AccessLogs", [self.log_group_name(ctx)]
         )
 
@@ -427,7 +427,9 @@ class HttpApi(Component):
                 resource.AuthorizerId = authorizer_id
             ctx.add(self, resource, ("routes", key))
 
-        log_group = _network.log_group(ctx, self.prefix + "AccessLogGroup", self.log_group_name(ctx), self.kms_key)
+        log_group = _service_roles.log_group(
+            ctx, self.prefix + "AccessLogGroup", self.log_group_name(ctx), self.kms_key
+        )
         ctx.add(self, log_group, ("kms_key",) if self.kms_key else ())
         stage = apigatewayv2.Stage(
             self.prefix + "Stage",

@@ -74,11 +74,9 @@ class LogGroup(Component):
         ctx.add(self, group)
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        if key != self.kms_key:
-            return []
-        from .key import logs_statement
+        from ._service_roles import log_key_statements
 
-        return [logs_statement(ctx, pascal(self.id_name) + "Logs", self.log_group_name(ctx))]
+        return log_key_statements(ctx, self.kms_key, key, pascal(self.id_name) + "Logs", [self.log_group_name(ctx)])
 
     def grant(self, ctx: BuildContext, access: str) -> list[Any]:
         read = [logs.DescribeLogStreams, logs.FilterLogEvents, logs.GetLogEvents]

@@ -57,9 +57,8 @@ from ..base import SpecModel
 from ..context import BuildContext, Raw, pascal
 from ..cost.model import DAYS_PER_MONTH, CostContext, LineItem
 from ..model import Component, Reference
-from . import _network
+from . import _network, _service_roles
 from ._policies import tls_only_bucket_policy
-from ._service_roles import service_role
 
 Tier = Literal["public", "private", "database"]
 TIERS: tuple[str, ...] = ("public", "private", "database")
@@ -488,7 +487,7 @@ class Network(Component):
         )
         if settings.destination == "cloudwatch":
             group = ctx.add(
-                self, _network.log_group(ctx, f"{p}FlowLogGroup", self._log_names(ctx)[0], self.kms_key), path
+                self, _service_roles.log_group(ctx, f"{p}FlowLogGroup", self._log_names(ctx)[0], self.kms_key), path
             )
             deliver = Statement(
                 Effect=Allow,
@@ -497,7 +496,7 @@ class Network(Component):
             )
             role = ctx.add(
                 self,
-                service_role(
+                _service_roles.service_role(
                     f"{p}FlowLogRole", "vpc-flow-logs.amazonaws.com", [deliver], policy_name="deliver-flow-logs"
                 ),
                 path,
@@ -591,7 +590,9 @@ class Network(Component):
             ],
         )
         log_group = ctx.add(
-            self, _network.log_group(ctx, f"{p}RestrictDefaultSgLogGroup", self._log_names(ctx)[1], self.kms_key), path
+            self,
+            _service_roles.log_group(ctx, f"{p}RestrictDefaultSgLogGroup", self._log_names(ctx)[1], self.kms_key),
+            path,
         )
         statements = [
             Statement(
@@ -607,7 +608,7 @@ class Network(Component):
         ]
         role = ctx.add(
             self,
-            service_role(
+            _service_roles.service_role(
                 f"{p}RestrictDefaultSgRole",
                 "lambda.amazonaws.com",
                 statements,
@@ -659,7 +660,7 @@ class Network(Component):
             names[0] if self.flow_logs.destination == "cloudwatch" else None,
             names[1] if self.restrict_default_security_group else None,
         ]
-        return _network.log_key_statements(
+        return _service_roles.log_key_statements(
             ctx, self.kms_key, key, pascal(self.id_name) + "Logs", [n for n in used if n]
         )
 

@@ -41,8 +41,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _database, _network
-from ._service_roles import service_role
+from . import _database, _network, _service_roles
 from .key import key_arn, via_service_statement
 
 LOG_EXPORTS = ("postgresql", "upgrade")
@@ -189,7 +188,7 @@ class Postgres(Component):
         )
         _network.security_group(ctx, self, f"PostgreSQL database {self.name}")
         for log, name in zip(LOG_EXPORTS, self._log_names(ctx), strict=True):
-            ctx.add(self, _network.log_group(ctx, f"{p}{pascal(log)}LogGroup", name, self.kms_key))
+            ctx.add(self, _service_roles.log_group(ctx, f"{p}{pascal(log)}LogGroup", name, self.kms_key))
         instance = rds.DBInstance(
             self.logical_id,
             DBInstanceIdentifier=instance_name,
@@ -231,7 +230,7 @@ class Postgres(Component):
         if self.monitoring_interval:
             ctx.add(
                 self,
-                service_role(
+                _service_roles.service_role(
                     f"{p}MonitoringRole",
                     "monitoring.rds.amazonaws.com",
                     [],
@@ -305,7 +304,9 @@ class Postgres(Component):
         return [f"/aws/rds/instance/{_database.identifier(ctx, self)}/{log}" for log in LOG_EXPORTS]
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        return _network.log_key_statements(ctx, self.kms_key, key, pascal(self.id_name) + "Logs", self._log_names(ctx))
+        return _service_roles.log_key_statements(
+            ctx, self.kms_key, key, pascal(self.id_name) + "Logs", self._log_names(ctx)
+        )
 
     def provided_env(self, ctx: BuildContext) -> dict[str, Any]:
         env: dict[str, Any] = {

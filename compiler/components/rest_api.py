@@ -46,7 +46,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _apigateway, _network
+from . import _apigateway, _network, _service_roles
 
 METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$")
@@ -582,7 +582,9 @@ class RestApi(Component):
         )
         if self.access_logs:
             group = ctx.add(
-                self, _network.log_group(ctx, f"{p}AccessLogGroup", self._log_name(ctx), self.kms_key), ("access_logs",)
+                self,
+                _service_roles.log_group(ctx, f"{p}AccessLogGroup", self._log_name(ctx), self.kms_key),
+                ("access_logs",),
             )
             stage.AccessLogSetting = apigateway.AccessLogSetting(
                 DestinationArn=GetAtt(group, "Arn"), Format=ACCESS_LOG_FORMAT
@@ -607,7 +609,7 @@ class RestApi(Component):
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
         if not self.access_logs:
             return []
-        return _network.log_key_statements(
+        return _service_roles.log_key_statements(
             ctx, self.kms_key, key, pascal(self.id_name) + "AccessLogs", [self._log_name(ctx)]
         )
 

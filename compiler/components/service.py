@@ -50,7 +50,7 @@ from ._service_roles import (
     env_var_name,
     log_group,
     log_group_name,
-    logs_key_statements,
+    log_key_statements,
     service_role,
 )
 
@@ -356,7 +356,12 @@ class Service(Component):
     def build(self, ctx: BuildContext) -> None:
         from .load_balancer import routes_to
 
-        ctx.add(self, log_group(ctx, self.log_group_id, log_group_name(ctx, self.id_name), self.log_kms_key))
+        ctx.add(
+            self,
+            log_group(
+                ctx, self.log_group_id, log_group_name(ctx, self.id_name), self.log_kms_key, key_field="log_kms_key"
+            ),
+        )
         self._execution_role(ctx)
         environment = self._task_role(ctx)
         task_definition = self._task_definition(ctx, environment)
@@ -584,7 +589,9 @@ class Service(Component):
 
     # -- hooks for other components ----------------------------------------------------------------
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        return logs_key_statements(ctx, self, self.log_kms_key, key, log_group_name(ctx, self.id_name))
+        return log_key_statements(
+            ctx, self.log_kms_key, key, pascal(self.id_name) + "Logs", [log_group_name(ctx, self.id_name)]
+        )
 
     def metrics(self, ctx: BuildContext) -> dict[str, Metric]:
         from .load_balancer import routes_to

@@ -29,7 +29,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from ._service_roles import LOG_KMS_KEY_DESCRIPTION, log_group, logs_key_statements
+from ._service_roles import LOG_KMS_KEY_DESCRIPTION, log_group, log_key_statements
 
 #: Short names -> (AWS managed rule group, web ACL capacity units it uses).
 MANAGED_RULE_GROUPS: dict[str, tuple[str, int]] = {
@@ -100,7 +100,7 @@ class Waf(Component):
         return f"aws-waf-logs-{ctx.system}-{ctx.stage_name}-{self.id_name}"
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        return logs_key_statements(ctx, self, self.log_kms_key, key, self.log_group_name(ctx))
+        return log_key_statements(ctx, self.log_kms_key, key, pascal(self.id_name) + "Logs", [self.log_group_name(ctx)])
 
     def capacity(self) -> int:
         return sum(MANAGED_RULE_GROUPS[r][1] for r in self.managed_rules) + (RATE_RULE_WCU if self.rate_limit else 0)
@@ -215,7 +215,9 @@ class Waf(Component):
         )
         ctx.add(self, acl)
         if self.logging:
-            group = log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key)
+            group = log_group(
+                ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key, key_field="log_kms_key"
+            )
             ctx.add(self, group, ("logging",))
             ctx.add(
                 self,

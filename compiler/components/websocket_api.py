@@ -41,6 +41,7 @@ from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _apigateway
+from ._service_roles import log_key_statements
 from .dns_zone import CustomDomain, api_domain, domain_cost
 
 RESERVED_ROUTES = ("$connect", "$disconnect", "$default")
@@ -296,11 +297,11 @@ class WebSocketApi(Component):
         return route.title
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        if key != self.kms_key or not self.access_logs:
+        if not self.access_logs:
             return []
-        from .key import logs_statement
-
-        return [logs_statement(ctx, pascal(self.id_name) + "AccessLogs", self._log_group_name(ctx))]
+        return log_key_statements(
+            ctx, self.kms_key, key, pascal(self.id_name) + "AccessLogs", [self._log_group_name(ctx)]
+        )
 
     def _log_group_name(self, ctx: BuildContext) -> str:
         return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}/access"
