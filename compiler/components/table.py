@@ -16,6 +16,9 @@ data:
   capacity: {read: {min: 5, max: 100}, write: {min: 5, max: 50}, target_utilization: 70}
 ```
 
+Without ``kms_key`` the table is encrypted with DynamoDB's AWS-owned key: checkov's CKV_AWS_119 then fails
+unless the spec accepts it with its reason (``security: {accept: {CKV_AWS_119: "..."}}``, docs/security.md).
+
 Provisioned capacity applies to the table and to each index, each with its own target-tracking
 auto-scaling policies (through Application Auto Scaling's service-linked role). A stream consumer
 gets an event source mapping and, in a policy attached to its role, read access to this stream only.
@@ -43,10 +46,6 @@ from ..usage import HOURS_PER_MONTH
 
 AttributeType = Literal["string", "number", "binary"]
 _TYPE_CODE = {"string": "S", "number": "N", "binary": "B"}
-
-#: Every table is encrypted at rest; a customer-managed key is an option. (docs/security.md lists CKV_AWS_119
-#: as the spec's decision; every spec in the repository relies on this skip today -- see the report.)
-TABLE_DEFAULT_KEY = "encrypted at rest with a key AWS owns (DynamoDB's default); set kms_key for a customer-managed key"
 
 READ_ACTIONS = [
     dynamodb.BatchGetItem,
@@ -133,7 +132,11 @@ class Table(Component):
     )
     kms_key: str | None = Field(
         None,
-        description="A key component to encrypt the table with (default: a key AWS owns).",
+        description=(
+            "A key component to encrypt the table with; functions that use the table get kms:Decrypt (and "
+            "kms:GenerateDataKey to write) on it, through DynamoDB only. Default: DynamoDB's AWS-owned key, which "
+            "the spec accepts with its reason (security.accept.CKV_AWS_119)."
+        ),
         examples=["data-key"],
     )
     stream: Stream | StreamView | None = Field(
@@ -226,10 +229,6 @@ class Table(Component):
             table.GlobalSecondaryIndexes = indexes
         if self.ttl_attribute:
             table.TimeToLiveSpecification = ddb.TimeToLiveSpecification(AttributeName=self.ttl_attribute, Enabled=True)
-        from ._network import checkov_skip
-
-        if not self.kms_key:
-            checkov_skip(table, "CKV_AWS_119", TABLE_DEFAULT_KEY)
         if provisioned:
             table.ProvisionedThroughput = throughput
         stream = self.stream_settings
