@@ -42,8 +42,7 @@ from typing import Any, Literal
 
 from awacs import s3 as s3_actions
 from awacs.aws import Allow as AllowEffect
-from awacs.aws import Bool, Condition, Deny, Principal, Statement
-from awacs.aws import PolicyDocument as AwacsPolicy
+from awacs.aws import Statement
 from pydantic import Field
 from troposphere import GetAtt, Join, Ref
 from troposphere import s3 as s3
@@ -54,6 +53,7 @@ from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _network
+from ._policies import tls_only_bucket_policy
 
 READ_ACTIONS = [s3_actions.GetObject, s3_actions.GetObjectAttributes, s3_actions.GetObjectVersion]
 WRITE_ACTIONS = [
@@ -300,14 +300,9 @@ class Bucket(Component):
         if not self.versioning:
             _network.checkov_skip(bucket, "CKV_AWS_21", "versioning: false in the spec")
         ctx.add(self, bucket)
-        ctx.add(
-            self,
-            s3.BucketPolicy(
-                self.policy_id,
-                Bucket=Ref(bucket),
-                PolicyDocument=AwacsPolicy(Version="2012-10-17", Statement=self._policy_statements(ctx)),
-            ),
-        )
+        # Every request that does not use TLS is denied, whoever makes it; then what other components
+        # need here (a CDN reading objects through its origin access control, S3 access logs).
+        ctx.add(self, tls_only_bucket_policy(self.policy_id, self.logical_id, self._other_statements(ctx)))
         ctx.output(self, pascal(self.id_name) + "BucketName", Ref(bucket), f"Name of the {self.name} bucket")
 
     def _encryption(self, ctx: BuildContext) -> s3.BucketEncryption:
@@ -371,20 +366,8 @@ class Bucket(Component):
             )
         return rules
 
-    def _policy_statements(self, ctx: BuildContext) -> list[Statement]:
-        # Deny every request that does not use TLS, whoever makes it. A Deny must cover every
-        # action to close the gap, which is why this one statement names s3:*.
-        statements = [
-            Statement(
-                Sid="DenyInsecureTransport",
-                Effect=Deny,
-                Principal=Principal("*"),
-                Action=[s3_actions.Action("*")],
-                Resource=[self.arn, self.objects_arn],
-                Condition=Condition(Bool("aws:SecureTransport", "false")),
-            )
-        ]
-        # What other components need here (a CDN reading objects through its origin access control).
+    def _other_statements(self, ctx: BuildContext) -> list[Statement]:
+        statements: list[Statement] = []
         for component in ctx.spec.components.values():
             statements += component.bucket_statements(ctx, self.name)
         return statements

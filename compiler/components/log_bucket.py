@@ -25,8 +25,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from awacs import s3 as s3_actions
-from awacs.aws import Allow, ArnLike, Bool, Condition, Deny, Principal, Statement, StringEquals
-from awacs.aws import PolicyDocument as AwacsPolicy
+from awacs.aws import Allow, ArnLike, Condition, Principal, Statement, StringEquals
 from pydantic import Field
 from troposphere import GetAtt, Join, Ref
 from troposphere import s3 as s3
@@ -34,6 +33,7 @@ from troposphere import s3 as s3
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..model import Component
+from ._policies import tls_only_bucket_policy
 
 
 class LogBucket(Component):
@@ -101,28 +101,10 @@ class LogBucket(Component):
             }
         }
         ctx.add(self, bucket)
-        objects = Join("", [self.arn, "/*"])
-        statements: list[Any] = [
-            Statement(
-                Sid="DenyInsecureTransport",
-                Effect=Deny,
-                Principal=Principal("*"),
-                # A Deny must cover every action to close the gap, so this one statement names s3:*.
-                Action=[s3_actions.Action("*")],
-                Resource=[self.arn, objects],
-                Condition=Condition(Bool("aws:SecureTransport", "false")),
-            )
-        ]
+        deliveries: list[Any] = []  # what the buckets and distributions that log here need
         for component in ctx.spec.components.values():
-            statements += component.bucket_statements(ctx, self.name)
-        ctx.add(
-            self,
-            s3.BucketPolicy(
-                pascal(self.id_name) + "BucketPolicy",
-                Bucket=Ref(bucket),
-                PolicyDocument=AwacsPolicy(Version="2012-10-17", Statement=statements),
-            ),
-        )
+            deliveries += component.bucket_statements(ctx, self.name)
+        ctx.add(self, tls_only_bucket_policy(pascal(self.id_name) + "BucketPolicy", self.logical_id, deliveries))
         ctx.output(self, pascal(self.id_name) + "BucketName", Ref(bucket), f"Name of the {self.name} log bucket")
 
     def cost(self, ctx: CostContext) -> list[LineItem]:

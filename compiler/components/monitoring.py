@@ -39,9 +39,7 @@ from awacs import sns as sns_actions
 from awacs.aws import (
     Allow,
     ArnLike,
-    Bool,
     Condition,
-    Deny,
     PolicyDocument,
     Principal,
     Statement,
@@ -54,6 +52,7 @@ from ..base import SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..model import Component, Reference
+from ._policies import deny_insecure_transport
 
 AWS_MANAGED_KEY = "alias/aws/sns"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -369,14 +368,7 @@ class Monitoring(Component):
                     ]
                 ),
             ),
-            Statement(
-                Sid="DenyInsecureTransport",
-                Effect=Deny,
-                Principal=Principal("*"),
-                Action=[sns_actions.Publish],
-                Resource=[topic],
-                Condition=Condition(Bool("aws:SecureTransport", "false")),
-            ),
+            deny_insecure_transport(sns_actions.Publish, [topic]),
         ]
 
     def _build_alarm(self, ctx: BuildContext, index: int, alarm: Alarm, component: Component) -> None:

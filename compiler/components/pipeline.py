@@ -37,8 +37,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from awacs import codebuild, codeconnections, codestar_connections, ecs, iam, s3
-from awacs.aws import Allow, Condition, Deny, PolicyDocument, Principal, Statement, StringEquals
-from awacs.aws import Bool as AwsBool
+from awacs.aws import Allow, Condition, Statement, StringEquals
 from pydantic import Field
 from troposphere import AccountId, GetAtt, Join, Partition, Ref, Region
 from troposphere import codepipeline as cp
@@ -50,6 +49,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
+from ._policies import tls_only_bucket_policy
 from ._service_roles import service_role, sorted_actions
 
 CONNECTION_ARN = re.compile(
@@ -402,7 +402,7 @@ class Pipeline(Component):
 
             checkov_skip(bucket, "CKV_AWS_18", "access_logs: false in the spec")
         ctx.add(self, bucket)
-        ctx.add(self, tls_only_policy(pascal(self.id_name) + "ArtifactBucketPolicy", self.bucket_id))
+        ctx.add(self, tls_only_bucket_policy(pascal(self.id_name) + "ArtifactBucketPolicy", self.bucket_id))
 
     def bucket_statements(self, ctx: BuildContext, bucket: str) -> list[Any]:
         if bucket != self.access_logs:
@@ -464,24 +464,3 @@ def _ecs_deploy_statements(ctx: BuildContext, services: list[Any]) -> list[Any]:
             Condition=Condition(StringEquals("iam:PassedToService", "ecs-tasks.amazonaws.com")),
         ),
     ]
-
-
-def tls_only_policy(logical_id: str, bucket_id: str, extra: list[Any] | None = None) -> ts3.BucketPolicy:
-    """A bucket policy that refuses every request not made over TLS (plus ``extra`` statements)."""
-    bucket = GetAtt(bucket_id, "Arn")
-    statements = [
-        Statement(
-            Sid="DenyInsecureTransport",
-            Effect=Deny,
-            Principal=Principal("*"),
-            Action=[s3.Action("*")],
-            Resource=[bucket, Join("", [bucket, "/*"])],
-            Condition=Condition(AwsBool("aws:SecureTransport", "false")),
-        ),
-        *(extra or []),
-    ]
-    return ts3.BucketPolicy(
-        logical_id,
-        Bucket=Ref(bucket_id),
-        PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
-    )

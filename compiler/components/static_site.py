@@ -24,8 +24,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from awacs import s3 as s3_actions
-from awacs.aws import Allow, Bool, Condition, Deny, Principal, Statement
-from awacs.aws import PolicyDocument as AwacsPolicy
+from awacs.aws import Allow, Statement
 from pydantic import Field
 from troposphere import GetAtt, Join, Ref
 from troposphere import s3 as s3
@@ -33,6 +32,7 @@ from troposphere import s3 as s3
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..model import Reference
+from ._policies import tls_only_bucket_policy
 from .cdn import DistributionBase
 
 
@@ -107,27 +107,8 @@ class StaticSite(DistributionBase):
 
             bucket.LoggingConfiguration = logging_configuration(ctx, self.access_logs, f"s3/{self.id_name}/")
         ctx.add(self, bucket)
-        objects = Join("", [self.bucket_arn, "/*"])
-        statements = [
-            Statement(
-                Sid="DenyInsecureTransport",
-                Effect=Deny,
-                Principal=Principal("*"),
-                # A Deny must cover every action to close the gap, so this one statement names s3:*.
-                Action=[s3_actions.Action("*")],
-                Resource=[self.bucket_arn, objects],
-                Condition=Condition(Bool("aws:SecureTransport", "false")),
-            ),
-            self.oac_read_statement("CloudFrontReads", objects),
-        ]
-        ctx.add(
-            self,
-            s3.BucketPolicy(
-                pascal(self.id_name) + "SiteBucketPolicy",
-                Bucket=Ref(bucket),
-                PolicyDocument=AwacsPolicy(Version="2012-10-17", Statement=statements),
-            ),
-        )
+        reads = self.oac_read_statement("CloudFrontReads", Join("", [self.bucket_arn, "/*"]))
+        ctx.add(self, tls_only_bucket_policy(pascal(self.id_name) + "SiteBucketPolicy", self.bucket_id, [reads]))
         ctx.output(
             self, pascal(self.id_name) + "SiteBucketName", Ref(bucket), f"Bucket to upload the {self.name} site to"
         )
