@@ -1,4 +1,5 @@
-"""Resource-policy pieces shared by kinds: the TLS-only deny statement and a TLS-only bucket policy.
+"""Security pieces shared by kinds: the TLS-only deny statement, a TLS-only bucket policy, and the
+settings that keep a bucket private and encrypted.
 
 Private to the kinds that import it (bucket, log_bucket, static_site, pipeline, network, schedule,
 monitoring); not a kind.
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from awacs import s3 as s3_actions
 from awacs.aws import Bool, Condition, Deny, PolicyDocument, Principal, Statement
-from troposphere import GetAtt, Join, Ref
+from troposphere import GetAtt, Join, Ref, s3
 
 
 def deny_insecure_transport(action: Any, resources: list[Any], *, secure_transport: str | bool = "false") -> Statement:
@@ -39,11 +41,8 @@ def tls_only_bucket_policy(
     extra: list[Any] | None = None,
     *,
     secure_transport: str | bool = "false",
-) -> Any:
+) -> s3.BucketPolicy:
     """A policy on bucket ``bucket_id`` that refuses every request not made over TLS, plus ``extra`` statements."""
-    from awacs import s3 as s3_actions
-    from troposphere import s3
-
     statements = [
         deny_insecure_transport(
             s3_actions.Action("*"), bucket_resources(GetAtt(bucket_id, "Arn")), secure_transport=secure_transport
@@ -55,3 +54,28 @@ def tls_only_bucket_policy(
         Bucket=Ref(bucket_id),
         PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
     )
+
+
+def block_public_access() -> s3.PublicAccessBlockConfiguration:
+    """No public ACLs and no public bucket policy, now or later."""
+    return s3.PublicAccessBlockConfiguration(
+        BlockPublicAcls=True,
+        BlockPublicPolicy=True,
+        IgnorePublicAcls=True,
+        RestrictPublicBuckets=True,
+    )
+
+
+def object_ownership(setting: str = "BucketOwnerEnforced") -> s3.OwnershipControls:
+    """Who owns uploaded objects; ``BucketOwnerEnforced`` turns ACLs off altogether."""
+    return s3.OwnershipControls(Rules=[s3.OwnershipControlsRule(ObjectOwnership=setting)])
+
+
+def s3_managed_encryption(*, bucket_key: bool = False) -> s3.BucketEncryption:
+    """Default encryption with S3-managed keys (SSE-S3, AES256)."""
+    rule = s3.ServerSideEncryptionRule(
+        ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
+    )
+    if bucket_key:
+        rule.BucketKeyEnabled = True
+    return s3.BucketEncryption(ServerSideEncryptionConfiguration=[rule])

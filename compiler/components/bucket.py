@@ -53,7 +53,7 @@ from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _network
-from ._policies import tls_only_bucket_policy
+from ._policies import block_public_access, object_ownership, s3_managed_encryption, tls_only_bucket_policy
 
 READ_ACTIONS = [s3_actions.GetObject, s3_actions.GetObjectAttributes, s3_actions.GetObjectVersion]
 WRITE_ACTIONS = [
@@ -265,15 +265,8 @@ class Bucket(Component):
     def build(self, ctx: BuildContext) -> None:
         bucket = s3.Bucket(
             self.logical_id,
-            PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-                BlockPublicAcls=True,
-                BlockPublicPolicy=True,
-                IgnorePublicAcls=True,
-                RestrictPublicBuckets=True,
-            ),
-            OwnershipControls=s3.OwnershipControls(
-                Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-            ),
+            PublicAccessBlockConfiguration=block_public_access(),
+            OwnershipControls=object_ownership(),
             BucketEncryption=self._encryption(ctx),
             VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled" if self.versioning else "Suspended"),
             LifecycleConfiguration=s3.LifecycleConfiguration(Rules=self._lifecycle_rules(ctx)),
@@ -319,13 +312,7 @@ class Bucket(Component):
                     )
                 ]
             )
-        return s3.BucketEncryption(
-            ServerSideEncryptionConfiguration=[
-                s3.ServerSideEncryptionRule(
-                    ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
-                )
-            ]
-        )
+        return s3_managed_encryption()
 
     def _lifecycle_rules(self, ctx: BuildContext) -> list[s3.LifecycleRule]:
         rules = [

@@ -33,7 +33,7 @@ from troposphere import s3 as s3
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..model import Component
-from ._policies import tls_only_bucket_policy
+from ._policies import block_public_access, object_ownership, s3_managed_encryption, tls_only_bucket_policy
 
 
 class LogBucket(Component):
@@ -59,23 +59,10 @@ class LogBucket(Component):
     def build(self, ctx: BuildContext) -> None:
         bucket = s3.Bucket(
             self.logical_id,
-            PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-                BlockPublicAcls=True,
-                BlockPublicPolicy=True,
-                IgnorePublicAcls=True,
-                RestrictPublicBuckets=True,
-            ),
+            PublicAccessBlockConfiguration=block_public_access(),
             # CloudFront standard logging grants its log-delivery account an ACL on the bucket.
-            OwnershipControls=s3.OwnershipControls(
-                Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerPreferred")]
-            ),
-            BucketEncryption=s3.BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    s3.ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
-                    )
-                ]
-            ),
+            OwnershipControls=object_ownership("BucketOwnerPreferred"),
+            BucketEncryption=s3_managed_encryption(),
             VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
             LifecycleConfiguration=s3.LifecycleConfiguration(
                 Rules=[

@@ -58,7 +58,7 @@ from ..context import BuildContext, Raw, pascal
 from ..cost.model import DAYS_PER_MONTH, CostContext, LineItem
 from ..model import Component, Reference
 from . import _network, _service_roles
-from ._policies import tls_only_bucket_policy
+from ._policies import block_public_access, object_ownership, s3_managed_encryption, tls_only_bucket_policy
 
 Tier = Literal["public", "private", "database"]
 TIERS: tuple[str, ...] = ("public", "private", "database")
@@ -508,22 +508,9 @@ class Network(Component):
             bucket_id = f"{p}FlowLogBucket"
             bucket = s3.Bucket(
                 bucket_id,
-                BucketEncryption=s3.BucketEncryption(
-                    ServerSideEncryptionConfiguration=[
-                        s3.ServerSideEncryptionRule(
-                            ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
-                        )
-                    ]
-                ),
-                PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-                    BlockPublicAcls=True,
-                    BlockPublicPolicy=True,
-                    IgnorePublicAcls=True,
-                    RestrictPublicBuckets=True,
-                ),
-                OwnershipControls=s3.OwnershipControls(
-                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-                ),
+                BucketEncryption=s3_managed_encryption(),
+                PublicAccessBlockConfiguration=block_public_access(),
+                OwnershipControls=object_ownership(),
                 VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
                 LifecycleConfiguration=s3.LifecycleConfiguration(
                     Rules=[

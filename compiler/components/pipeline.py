@@ -49,7 +49,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from ._policies import tls_only_bucket_policy
+from ._policies import block_public_access, object_ownership, s3_managed_encryption, tls_only_bucket_policy
 from ._service_roles import service_role, sorted_actions
 
 CONNECTION_ARN = re.compile(
@@ -366,20 +366,9 @@ class Pipeline(Component):
         days = self.artifact_retention_days
         bucket = ts3.Bucket(
             self.bucket_id,
-            BucketEncryption=ts3.BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    ts3.ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=ts3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256"),
-                        BucketKeyEnabled=True,
-                    )
-                ]
-            ),
-            PublicAccessBlockConfiguration=ts3.PublicAccessBlockConfiguration(
-                BlockPublicAcls=True, BlockPublicPolicy=True, IgnorePublicAcls=True, RestrictPublicBuckets=True
-            ),
-            OwnershipControls=ts3.OwnershipControls(
-                Rules=[ts3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-            ),
+            BucketEncryption=s3_managed_encryption(bucket_key=True),
+            PublicAccessBlockConfiguration=block_public_access(),
+            OwnershipControls=object_ownership(),
             VersioningConfiguration=ts3.VersioningConfiguration(Status="Enabled"),
             LifecycleConfiguration=ts3.LifecycleConfiguration(
                 Rules=[

@@ -32,7 +32,7 @@ from troposphere import s3 as s3
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..model import Reference
-from ._policies import tls_only_bucket_policy
+from ._policies import block_public_access, object_ownership, s3_managed_encryption, tls_only_bucket_policy
 from .cdn import DistributionBase
 
 
@@ -72,22 +72,9 @@ class StaticSite(DistributionBase):
     def build(self, ctx: BuildContext) -> None:
         bucket = s3.Bucket(
             self.bucket_id,
-            PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-                BlockPublicAcls=True,
-                BlockPublicPolicy=True,
-                IgnorePublicAcls=True,
-                RestrictPublicBuckets=True,
-            ),
-            OwnershipControls=s3.OwnershipControls(
-                Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-            ),
-            BucketEncryption=s3.BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    s3.ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
-                    )
-                ]
-            ),
+            PublicAccessBlockConfiguration=block_public_access(),
+            OwnershipControls=object_ownership(),
+            BucketEncryption=s3_managed_encryption(),
             VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
             LifecycleConfiguration=s3.LifecycleConfiguration(
                 Rules=[
