@@ -7,8 +7,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import Field
+
+from ..context import pascal
 from ..model import Reference
-from ._network import network_of
+from ._network import network_of, subnet_ids
 
 #: Instance classes Amazon DocumentDB offers (instance-based clusters), from the AWS pricing data
 #: cfn-lint ships. Not every class exists in every region; cfn-lint checks the region.
@@ -62,6 +65,38 @@ def identifier(ctx: Any, component: Any) -> str:
     """A deterministic DB identifier (lower-case letters, digits and single hyphens, at most 63 chars)."""
     raw = ctx.physical_name(component.id_name).lower().replace("_", "-")
     return re.sub("-+", "-", raw)[:63].rstrip("-")
+
+
+def backup_window_field() -> Any:
+    """The ``backup_window`` field both database kinds have."""
+    return Field(
+        None,
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+        description="Daily UTC backup window (hh:mm-hh:mm); AWS picks one when left out.",
+        examples=["03:00-04:00"],
+    )
+
+
+def allow_from_field(what: str) -> Any:
+    """The ``allow_from`` field of a database kind (``what``: how the description names one of them)."""
+    return Field(
+        default_factory=list,
+        description=f"Components admitted besides those that list this {what} under 'uses' (same network).",
+        examples=[["migrations"]],
+    )
+
+
+def subnet_group(ctx: Any, component: Any, resource_type: Any) -> None:
+    """``<Name>SubnetGroup`` of ``resource_type`` (RDS's or DocumentDB's) over the network's database subnets."""
+    ctx.add(
+        component,
+        resource_type(
+            f"{pascal(component.id_name)}SubnetGroup",
+            DBSubnetGroupDescription=f"{ctx.physical_name(component.id_name)}: database subnets",
+            SubnetIds=subnet_ids(ctx, component, "database"),
+        ),
+        ("network",),
+    )
 
 
 def network_reference_kinds() -> tuple[str, ...]:

@@ -62,22 +62,13 @@ class DocumentDB(Component):
         description="Master user name; the password is generated in Secrets Manager.",
     )
     backup_retention_days: int = Field(7, ge=1, le=35, description="Days automated backups are kept.")
-    backup_window: str | None = Field(
-        None,
-        pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
-        description="Daily UTC backup window (hh:mm-hh:mm); AWS picks one when left out.",
-        examples=["03:00-04:00"],
-    )
+    backup_window: str | None = _database.backup_window_field()
     audit_logs: bool = Field(True, description="Record authentication and DDL events to CloudWatch Logs.")
     profiler: bool = Field(False, description="Log slow operations (over 100 ms) to CloudWatch Logs.")
     kms_key: str | None = Field(
         None, description="A key component to encrypt storage and the credentials secret with.", examples=["data-key"]
     )
-    allow_from: list[str] = Field(
-        default_factory=list,
-        description="Components admitted besides those that list this cluster under 'uses' (same network).",
-        examples=[["migrations"]],
-    )
+    allow_from: list[str] = _database.allow_from_field("cluster")
 
     stateful = True
     access_levels = ("read", "write", "read_write")
@@ -125,15 +116,7 @@ class DocumentDB(Component):
         else:
             _network.checkov_skip(secret, "CKV_AWS_149", SECRET_DEFAULT_KEY)
         ctx.add(self, secret, ("master_username",))
-        ctx.add(
-            self,
-            docdb.DBSubnetGroup(
-                f"{p}SubnetGroup",
-                DBSubnetGroupDescription=f"{ctx.physical_name(self.id_name)}: database subnets",
-                SubnetIds=_network.subnet_ids(ctx, self, "database"),
-            ),
-            ("network",),
-        )
+        _database.subnet_group(ctx, self, docdb.DBSubnetGroup)
         ctx.add(
             self,
             docdb.DBClusterParameterGroup(

@@ -93,12 +93,7 @@ class Postgres(Component):
     )
     port: int = Field(5432, ge=1150, le=65535, description="Port the database listens on.")
     backup_retention_days: int = Field(7, ge=1, le=35, description="Days automated backups are kept.")
-    backup_window: str | None = Field(
-        None,
-        pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
-        description="Daily UTC backup window (hh:mm-hh:mm); AWS picks one when left out.",
-        examples=["03:00-04:00"],
-    )
+    backup_window: str | None = _database.backup_window_field()
     iam_auth: bool = Field(False, description="Allow IAM database authentication (tokens instead of passwords).")
     iam_user: str = Field(
         "app_user",
@@ -112,11 +107,7 @@ class Postgres(Component):
     kms_key: str | None = Field(
         None, description="A key component to encrypt storage and the managed secret with.", examples=["data-key"]
     )
-    allow_from: list[str] = Field(
-        default_factory=list,
-        description="Components admitted besides those that list this database under 'uses' (same network).",
-        examples=[["migrations"]],
-    )
+    allow_from: list[str] = _database.allow_from_field("database")
 
     stateful = True
     access_levels = ("read", "write", "read_write")
@@ -168,15 +159,7 @@ class Postgres(Component):
     def build(self, ctx: BuildContext) -> None:
         p = pascal(self.id_name)
         instance_name = _database.identifier(ctx, self)
-        ctx.add(
-            self,
-            rds.DBSubnetGroup(
-                f"{p}SubnetGroup",
-                DBSubnetGroupDescription=f"{ctx.physical_name(self.id_name)}: database subnets",
-                SubnetIds=_network.subnet_ids(ctx, self, "database"),
-            ),
-            ("network",),
-        )
+        _database.subnet_group(ctx, self, rds.DBSubnetGroup)
         ctx.add(
             self,
             rds.DBParameterGroup(
