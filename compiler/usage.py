@@ -71,7 +71,7 @@ class Usage(SpecModel):
     )
     log_gb: float | None = Field(None, ge=0, description="Log data ingested per month, GB.", examples=[2])
     messages_per_month: float | None = Field(
-        None, ge=0, description="WebSocket or SNS messages per month.", examples=[3000000]
+        None, ge=0, description="WebSocket, SNS or SQS messages per month.", examples=[3000000]
     )
     notifications_per_month: float | None = Field(
         None,

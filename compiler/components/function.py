@@ -7,11 +7,16 @@ handle-batches:
   uses:
     data: read_write     # TABLE_NAME + DynamoDB item actions on that table only
     photos: read_write   # BUCKET_NAME + object actions on that bucket only
+  dead_letter: failed-batches   # a queue component: failed asynchronous invocations land there
+  kms_key: data-key    # a key component: encrypts the environment and the log group
 ```
 
 The role's policy is derived from ``uses``: each used component says which actions an access
 level needs (``Component.grant``) and which environment variables carry its name
-(``Component.environment``). Nothing else is granted.
+(``Component.environment``). Nothing else is granted: a ``dead_letter`` queue adds
+``sqs:SendMessage`` on that queue only, a ``kms_key`` adds ``kms:Decrypt`` on that key (Lambda decrypts
+the environment with the function's role) and a key-policy statement letting CloudWatch Logs in this
+region use the key for this function's log group only.
 """
 
 from __future__ import annotations
@@ -82,6 +87,23 @@ class Function(Component):
     layers: list[str] = Field(
         default_factory=list, description="Layer components (shared dependencies), in order.", examples=[["deps"]]
     )
+    dead_letter: str | None = Field(
+        None,
+        description=(
+            "A queue component that receives the events of asynchronous invocations (schedules, S3, SNS, "
+            "EventBridge) that failed every retry; the role may send to that queue only. Synchronous callers "
+            "(APIs) get their errors back and never use it."
+        ),
+        examples=["failed-jobs"],
+    )
+    kms_key: str | None = Field(
+        None,
+        description=(
+            "A key component that encrypts the function's environment variables and its log group "
+            "(default: Lambda's and CloudWatch Logs' own keys)."
+        ),
+        examples=["data-key"],
+    )
 
     summary = "Lambda function with its own role and log group"
 
@@ -104,6 +126,13 @@ class Function(Component):
             yield Reference(("network",), self.network, ("network",), "network")
         for index, layer in enumerate(self.layers):
             yield Reference(("layers", index), layer, ("layer",), "layer")
+        if self.dead_letter:
+            yield Reference(("dead_letter",), self.dead_letter, ("queue",), "queue")
+        if self.kms_key:
+            yield Reference(("kms_key",), self.kms_key, ("key",), "key")
+
+    def log_group_name(self, ctx: Any) -> str:
+        return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}"
 
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for target, access in self.uses.items():
@@ -130,9 +159,13 @@ class Function(Component):
     def build(self, ctx: BuildContext) -> None:
         log_group = cwlogs.LogGroup(
             self.log_group_id,
-            LogGroupName=f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}",
+            LogGroupName=self.log_group_name(ctx),
             RetentionInDays=ctx.stage.log_retention_days,
         )
+        if self.kms_key:
+            from .key import key_arn
+
+            log_group.KmsKeyId = key_arn(ctx, self.kms_key)
         ctx.add(self, log_group)
         statements = [
             Statement(
@@ -155,6 +188,13 @@ class Function(Component):
             for var, value in used.provided_env(ctx).items():
                 environment[self._env_name(ctx, target, var)] = value
         environment.update(self.environment)
+        if self.dead_letter:
+            statements += ctx.component(self.dead_letter).dead_letter_statements(ctx)  # type: ignore[attr-defined]
+        if self.kms_key and environment:
+            from .key import key_arn
+
+            # Lambda decrypts the environment with the function's role when an execution environment starts.
+            statements.append(Statement(Effect=Allow, Action=[kms_decrypt()], Resource=[key_arn(ctx, self.kms_key)]))
         role = iam.Role(
             self.role_id,
             AssumeRolePolicyDocument=PolicyDocument(
@@ -197,7 +237,23 @@ class Function(Component):
             function.VpcConfig = _network.lambda_vpc_config(ctx, self)
         if self.layers:
             function.Layers = [Ref(ctx.component(name).logical_id) for name in self.layers]
+        if self.dead_letter:
+            function.DeadLetterConfig = awslambda.DeadLetterConfig(
+                TargetArn=GetAtt(ctx.component(self.dead_letter).logical_id, "Arn")  # type: ignore[attr-defined]
+            )
+        if self.kms_key:
+            from .key import key_arn
+
+            function.KmsKeyArn = key_arn(ctx, self.kms_key)
         ctx.add(self, function)
+
+    def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
+        """CloudWatch Logs in this region may use the function's key, for this function's log group only."""
+        if key != self.kms_key:
+            return []
+        from .key import logs_statement
+
+        return [logs_statement(ctx, pascal(self.id_name) + "Logs", self.log_group_name(ctx))]
 
     def _env_name(self, ctx: BuildContext, target: str, var: str) -> str:
         """``TABLE_NAME`` when one used component provides it, ``DATA_TABLE_NAME`` when several do."""
@@ -250,6 +306,12 @@ class Function(Component):
             traces = invocations * ctx.usage(self, "trace_sample_rate")
             items.append(ctx.item(self, self.logical_id, "X-Ray traces recorded", "xray.traces_recorded", traces / 1e6))
         return items
+
+
+def kms_decrypt() -> Any:
+    from awacs.kms import Decrypt
+
+    return Decrypt
 
 
 def awslambda_invoke() -> Any:
