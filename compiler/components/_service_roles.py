@@ -5,6 +5,8 @@ Private to the kinds that import it; not a kind.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from awacs.aws import Allow, Condition, PolicyDocument, Principal, Statement, StringEquals
@@ -97,6 +99,29 @@ def log_key_statements(ctx: BuildContext, kms_key: str | None, key: str, sid: st
 
 
 LOG_KMS_KEY_DESCRIPTION = "A key component to encrypt the log group with (default: CloudWatch Logs' own encryption)."
+
+
+#: A valid environment variable name, and names that say their value is a secret.
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)", re.IGNORECASE)
+
+
+def environment_problems(environment: dict[str, str]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """For ``validate_semantics`` of a kind with plain ``environment`` variables and ``secrets``:
+    invalid names, secret-looking names with a value, and values that look like credentials."""
+    from ..credentials import credential_kind, literal_secret_message
+
+    for key, value in environment.items():
+        if not ENV_NAME.match(key):
+            yield ("environment", key), f"invalid environment variable name {key!r}"
+        elif SECRET_NAME.search(key) and value:
+            yield (
+                ("environment", key),
+                f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
+                "and list it under 'secrets'",
+            )
+        elif credential_kind(value):
+            yield ("environment", key), literal_secret_message(credential_kind(value) or "")
 
 
 def env_var_name(name: str) -> str:

@@ -18,7 +18,6 @@ project that builds images.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -31,11 +30,12 @@ from troposphere import codebuild as cb
 
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
-from ..credentials import credential_kind, literal_secret_message
 from ..metrics import Metric
 from ..model import Component, Reference
 from ._service_roles import (
+    ENV_NAME,
     LOG_KMS_KEY_DESCRIPTION,
+    environment_problems,
     log_group,
     log_group_name,
     log_key_statements,
@@ -51,9 +51,6 @@ COMPUTE_TYPES = {
 
 #: Amazon Linux 2023 standard image with Docker, Node.js, Python, Java, Go, ...
 DEFAULT_BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
-
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)", re.IGNORECASE)
 
 
 class BuildProject(Component):
@@ -135,17 +132,7 @@ class BuildProject(Component):
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         if self.buildspec.startswith("/") or ".." in self.buildspec.split("/"):
             yield ("buildspec",), "the buildspec is a path inside the source repository, like 'backend/buildspec.yml'"
-        for key, value in self.environment.items():
-            if not ENV_NAME.match(key):
-                yield ("environment", key), f"invalid environment variable name {key!r}"
-            elif SECRET_NAME.search(key) and value:
-                yield (
-                    ("environment", key),
-                    f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
-                    "and list it under 'secrets'",
-                )
-            elif credential_kind(value):
-                yield ("environment", key), literal_secret_message(credential_kind(value) or "")
+        yield from environment_problems(self.environment)
         for key in self.secrets:
             if not ENV_NAME.match(key):
                 yield ("secrets", key), f"invalid environment variable name {key!r}"

@@ -41,13 +41,14 @@ from troposphere import ecs as tecs
 from ..base import SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
-from ..credentials import credential_kind, literal_secret_message
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _network
 from ._service_roles import (
+    ENV_NAME,
     LOG_KMS_KEY_DESCRIPTION,
     env_var_name,
+    environment_problems,
     log_group,
     log_group_name,
     log_key_statements,
@@ -66,8 +67,6 @@ FARGATE_MEMORY: dict[int, list[int]] = {
 }
 
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:[0-9]{12}:(secret:|parameter/).+$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)", re.IGNORECASE)
 PUBLIC_IMAGE = re.compile(r"^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_.-]{1,128}|@sha256:[0-9a-f]{64})$")
 
 
@@ -310,17 +309,7 @@ class Service(Component):
             if used is not None and access not in used.access_levels:
                 levels = ", ".join(used.access_levels) or "none"
                 yield ("uses", target), f"a {used.kind_name} cannot be used with {access!r}; valid: {levels}"
-        for key, value in self.environment.items():
-            if not ENV_NAME.match(key):
-                yield ("environment", key), f"invalid environment variable name {key!r}"
-            elif SECRET_NAME.search(key) and value:
-                yield (
-                    ("environment", key),
-                    f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
-                    "and list it under 'secrets'",
-                )
-            elif credential_kind(value):
-                yield ("environment", key), literal_secret_message(credential_kind(value) or "")
+        yield from environment_problems(self.environment)
         for key, value in self.secrets.items():
             if not ENV_NAME.match(key):
                 yield ("secrets", key), f"invalid environment variable name {key!r}"
