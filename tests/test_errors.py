@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from compiler.cli import main
 
+from .spec_helpers import run
+
 BASE = """\
 specc: 1
 system: demo
@@ -28,19 +30,6 @@ components:
     uses:
       data: read_write
 """
-
-
-def run(tmp_path: Path, text: str | bytes, *args: str, command: str = "validate") -> tuple[int, list[str]]:
-    spec = tmp_path / "spec.yaml"
-    if isinstance(text, bytes):
-        spec.write_bytes(text)
-    else:
-        spec.write_text(text, encoding="utf-8")
-    extra = ["--out", str(tmp_path / "out")] if command == "compile" else []
-    result = CliRunner().invoke(main, [command, str(spec), *extra, *args])
-    assert "Traceback" not in result.output
-    lines = [line.replace(str(spec), "SPEC") for line in result.output.splitlines()]
-    return result.exit_code, [line for line in lines if line.startswith("SPEC:")]
 
 
 def edit(old: str, new: str) -> str:

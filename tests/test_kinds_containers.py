@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from compiler import api
-from compiler.cli import main
 from compiler.components.service import FARGATE_MEMORY
 from compiler.security import iam_problems, network_problems
 
 from .cost_helpers import estimate, monthly
+from .spec_helpers import run, write
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 CONNECTION = "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666"
@@ -95,20 +94,6 @@ components:
       - {{name: test, build: [tests]}}
       - {{name: deploy, approval: true, deploy: [api]}}
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(text, encoding="utf-8")
-    return spec
-
-
-def run(tmp_path: Path, text: str) -> tuple[int, list[str]]:
-    spec = write(tmp_path, text)
-    result = CliRunner().invoke(main, ["validate", str(spec)])
-    assert "Traceback" not in result.output
-    lines = [line.replace(str(spec), "SPEC") for line in result.output.splitlines()]
-    return result.exit_code, [line for line in lines if line.startswith("SPEC:")]
 
 
 def edit(*pairs: tuple[str, str], base: str = BASE) -> str:

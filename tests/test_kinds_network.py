@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from compiler import api
-from compiler.cli import main
 from compiler.components.rest_api import RestApi
 from compiler.cost.engine import estimate
 from compiler.security import iam_problems, network_problems
+
+from . import spec_helpers
 
 BASE = """\
 specc: 1
@@ -66,18 +66,11 @@ components:
 
 
 def write(tmp_path: Path, text: str) -> Path:
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(text, encoding="utf-8")
-    (tmp_path / "code").mkdir(exist_ok=True)
-    return spec
+    return spec_helpers.write(tmp_path, text, code_dir=True)
 
 
 def run(tmp_path: Path, text: str) -> tuple[int, list[str]]:
-    spec = write(tmp_path, text)
-    result = CliRunner().invoke(main, ["validate", str(spec)])
-    assert "Traceback" not in result.output
-    lines = [line.replace(str(spec), "SPEC") for line in result.output.splitlines()]
-    return result.exit_code, [line for line in lines if line.startswith("SPEC:")]
+    return spec_helpers.run(tmp_path, text, code_dir=True)
 
 
 def edit(*pairs: str) -> str:
