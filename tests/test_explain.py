@@ -27,7 +27,7 @@ def test_example_components_and_their_resources() -> None:
         ("TodoRole", "AWS::IAM::Role"),
         ("TodoFunction", "AWS::Lambda::Function"),
     ]
-    assert by_name["todo"]["source"] == f"{EXAMPLE}:16:5"
+    assert by_name["todo"]["source"] == f"{EXAMPLE}:19:5"
     assert by_name["todo"]["kind"] == "function" and by_name["todo"]["summary"]
 
 
@@ -60,7 +60,7 @@ def test_explain_command_text_and_json() -> None:
     lines = result.output.splitlines()
     header = next(line for line in lines if line.startswith("component"))
     assert header.split() == ["component", "kind", "line", "logical", "ID", "resource", "type"]
-    assert any(line.split()[:5] == ["todo", "function", "16", "TodoLogGroup", "AWS::Logs::LogGroup"] for line in lines)
+    assert any(line.split()[:5] == ["todo", "function", "19", "TodoLogGroup", "AWS::Logs::LogGroup"] for line in lines)
     assert any(line.split() == ["TodoRole", "AWS::IAM::Role"] for line in lines)
     assert "\x1b[" not in result.output  # not a terminal: no colour
     result = runner.invoke(main, ["explain", EXAMPLE, "--stage", "prod", "--format", "json"])
