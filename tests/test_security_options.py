@@ -156,7 +156,7 @@ def test_function_kms_key_encrypts_environment_and_log_group(tmp_path: Path) -> 
     assert {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [KEY_ARN]} in policy(template, "JobRole")
     # The key lets CloudWatch Logs of this region use it for this function's log group only.
     statements = resources["DataKeyKey"]["Properties"]["KeyPolicy"]["Statement"]
-    logs = [s for s in statements if s.get("Sid") == "JobLogs"]
+    logs = [s for s in statements if s.get("Sid") == "FunctionLogGroups"]
     assert len(logs) == 1
     assert logs[0]["Principal"] == {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}}
     assert logs[0]["Condition"] == {
@@ -166,6 +166,19 @@ def test_function_kms_key_encrypts_environment_and_log_group(tmp_path: Path) -> 
             }
         }
     }
+
+
+def test_functions_sharing_a_key_share_one_key_policy_statement(tmp_path: Path) -> None:
+    names = [f"fn-{i:02d}" for i in range(40)]
+    template = compile_components(
+        tmp_path,
+        "data-key: {kind: key}\n" + "".join(f"{n}: {{kind: function, code: code, kms_key: data-key}}\n" for n in names),
+    )
+    statements = template["Resources"]["DataKeyKey"]["Properties"]["KeyPolicy"]["Statement"]
+    assert [s["Sid"] for s in statements] == ["AccountAdministersAndUsesThroughIam", "FunctionLogGroups"]
+    arns = statements[1]["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+    assert [a["Fn::Sub"].rsplit("/", 1)[1] for a in arns] == names
+    assert len(json.dumps(template["Resources"]["DataKeyKey"]["Properties"]["KeyPolicy"])) < 32 * 1024
 
 
 def test_function_without_options_has_none_of_them(tmp_path: Path) -> None:

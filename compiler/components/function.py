@@ -15,8 +15,8 @@ The role's policy is derived from ``uses``: each used component says which actio
 level needs (``Component.grant``) and which environment variables carry its name
 (``Component.environment``). Nothing else is granted: a ``dead_letter`` queue adds
 ``sqs:SendMessage`` on that queue only, a ``kms_key`` adds ``kms:Decrypt`` on that key (Lambda decrypts
-the environment with the function's role) and a key-policy statement letting CloudWatch Logs in this
-region use the key for this function's log group only.
+the environment with the function's role), and the key's policy lets CloudWatch Logs in this region
+use the key for the log groups of the functions it encrypts, and for nothing else.
 """
 
 from __future__ import annotations
@@ -248,12 +248,22 @@ class Function(Component):
         ctx.add(self, function)
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
-        """CloudWatch Logs in this region may use the function's key, for this function's log group only."""
+        """CloudWatch Logs in this region may use the key for the log groups of the functions it encrypts, and
+        only for those: one statement for all of them (written by the first such function, by name), so a key
+        policy (32 KB at most) does not grow by a statement per function."""
         if key != self.kms_key:
+            return []
+        users = sorted(
+            name
+            for name, c in ctx.spec.components.items()
+            if c.kind_name == "function" and getattr(c, "kms_key", None) == key
+        )
+        if users[0] != self.name:
             return []
         from .key import logs_statement
 
-        return [logs_statement(ctx, pascal(self.id_name) + "Logs", self.log_group_name(ctx))]
+        groups = [ctx.component(name).log_group_name(ctx) for name in users]  # type: ignore[attr-defined]
+        return [logs_statement(ctx, "FunctionLogGroups", groups)]
 
     def _env_name(self, ctx: BuildContext, target: str, var: str) -> str:
         """``TABLE_NAME`` when one used component provides it, ``DATA_TABLE_NAME`` when several do."""

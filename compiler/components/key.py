@@ -181,8 +181,13 @@ def service_statement(sid: str, service: str, actions: list[Any], condition: Con
     return statement
 
 
-def logs_statement(ctx: BuildContext, sid: str, log_group_name: str) -> Statement:
-    """Key-policy statement letting CloudWatch Logs encrypt and decrypt one log group's data with the key."""
+def logs_statement(ctx: BuildContext, sid: str, log_group_name: str | list[str]) -> Statement:
+    """Key-policy statement letting CloudWatch Logs encrypt and decrypt one log group's data with the key
+    (or, given a list of names, any of those log groups' data: one statement, however many groups)."""
+    names = [log_group_name] if isinstance(log_group_name, str) else log_group_name
+    arns = [
+        Sub(f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}") for name in names
+    ]
     return Statement(
         Sid=sid,
         Effect=Allow,
@@ -197,10 +202,5 @@ def logs_statement(ctx: BuildContext, sid: str, log_group_name: str) -> Statemen
             ]
         ),
         Resource=["*"],
-        Condition=Condition(
-            ArnEquals(
-                "kms:EncryptionContext:aws:logs:arn",
-                Sub(f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}"),
-            )
-        ),
+        Condition=Condition(ArnEquals("kms:EncryptionContext:aws:logs:arn", arns[0] if len(arns) == 1 else arns)),
     )
