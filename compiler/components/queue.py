@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from awacs import sqs as sqs_actions
-from awacs.aws import Allow, Bool, Condition, Deny, PolicyDocument, Principal, Statement
+from awacs.aws import Allow, PolicyDocument, Statement
 from pydantic import Field
 from troposphere import GetAtt, Ref, sqs
 
@@ -34,6 +34,7 @@ from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
+from ._policies import deny_insecure_transport
 
 SEND = [sqs_actions.GetQueueAttributes, sqs_actions.SendMessage]
 READ = [
@@ -101,16 +102,7 @@ class Queue(Component):
                 Queues=[Ref(queue)],
                 PolicyDocument=PolicyDocument(
                     Version="2012-10-17",
-                    Statement=[
-                        Statement(
-                            Sid="DenyInsecureTransport",
-                            Effect=Deny,
-                            Principal=Principal("*"),
-                            Action=[sqs_actions.Action("*")],
-                            Resource=[self.arn],
-                            Condition=Condition(Bool("aws:SecureTransport", "false")),
-                        )
-                    ],
+                    Statement=[deny_insecure_transport(sqs_actions.Action("*"), [self.arn])],
                 ),
             ),
         )
