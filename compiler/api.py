@@ -143,6 +143,28 @@ def compile_spec(
     return compile_document(load(path), stages, out, max_resources=max_resources, split=split, progress=progress)
 
 
+def compile_specs(paths: list[str], out: str | Path = DEFAULT_OUTPUT) -> list[list[CompiledStage] | SpecError]:
+    """Compile several specs, every stage, on every core when there are several (compiler/parallel.py).
+
+    Results are in the order of ``paths``: a spec's compiled stages, or the SpecError that stopped it, so
+    one bad spec does not hide the others. Stages compiled in a worker come back without ``spec``.
+    """
+    from .parallel import compile_specs_parallel, spec_jobs
+
+    jobs = spec_jobs(len(paths))
+    results: list[list[CompiledStage] | SpecError] = []
+    if jobs > 1:
+        for kind, value in compile_specs_parallel(list(paths), Path(out), jobs):
+            results.append(value if kind == "stages" else SpecError(value))
+        return results
+    for path in paths:
+        try:
+            results.append(compile_spec(path, None, out))
+        except SpecError as exc:
+            results.append(exc)
+    return results
+
+
 def compile_stage(
     document: Document,
     spec: Any,

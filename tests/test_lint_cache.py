@@ -101,3 +101,32 @@ def test_a_batch_tool_runs_once_for_the_same_inputs(tmp_path: Path) -> None:
     cached_batch(tmp_path, "checkov", ["checkov-3.3", "a.yaml\0text"], compute)
     cached_batch(None, "checkov", ["checkov-3.2", "a.yaml\0text"], compute)
     assert len(calls) == 4
+
+
+def test_specs_compiled_in_parallel_give_the_serial_results_in_order(tmp_path: Path) -> None:
+    from compiler import api
+    from compiler.errors import SpecError
+    from compiler.parallel import compile_specs_parallel
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        Path("examples/api-with-table.yaml").read_text(encoding="utf-8").replace("components:", "componants:", 1),
+        encoding="utf-8",
+    )
+    paths = ["examples/scheduled-job.yaml", str(bad), "examples/api-with-table.yaml"]
+    parallel = compile_specs_parallel(paths, tmp_path / "out", jobs=2)  # forks, whatever the test runner
+    assert [kind for kind, _ in parallel] == ["stages", "errors", "stages"]
+    for path, (kind, value) in zip(paths, parallel, strict=True):
+        if kind == "errors":
+            with pytest.raises(SpecError) as raised:
+                api.compile_spec(path, None, tmp_path / "out")
+            assert value == raised.value.diagnostics
+            continue
+        serial = api.compile_spec(path, None, tmp_path / "out")
+        assert [(c.stage, c.path, c.text, c.extra_files) for c in value] == [
+            (c.stage, c.path, c.text, c.extra_files) for c in serial
+        ]
+    # api.compile_specs gives the same, with the errors as a SpecError in their place
+    results = api.compile_specs(paths, tmp_path / "out")
+    assert isinstance(results[1], SpecError) and results[1].diagnostics == parallel[1][1]
+    assert [c.text for c in results[2]] == [c.text for c in parallel[2][1]]  # type: ignore[union-attr]

@@ -57,18 +57,21 @@ def lint(
     targets = list(paths) or [str(api.DEFAULT_OUTPUT)]
     errors: list[Diagnostic] = []
     batch: list[tuple[str, str, str | None]] = []  # (text, template path, region): linted together
-    for target in targets:
-        for item in _templates_or_specs(target):
-            if isinstance(item, Path):
-                batch.append((item.read_text(encoding="utf-8"), str(item), None))
-                continue
-            try:
-                for compiled in api.compile_spec(item):
-                    batch.append((compiled.text, str(compiled.path), compiled.region))
-                    for path in compiled.nested:  # nested stacks of a split stage
-                        batch.append((compiled.extra_files[path], str(path), compiled.region))
-            except SpecError as exc:
-                errors += exc.diagnostics
+    items = [item for target in targets for item in _templates_or_specs(target)]
+    # Specs are compiled in memory, several at once on every core (api.compile_specs).
+    compiled_specs = iter(api.compile_specs([item for item in items if isinstance(item, str)]))
+    for item in items:
+        if isinstance(item, Path):
+            batch.append((item.read_text(encoding="utf-8"), str(item), None))
+            continue
+        outcome = next(compiled_specs)
+        if isinstance(outcome, SpecError):
+            errors += outcome.diagnostics
+            continue
+        for compiled in outcome:
+            batch.append((compiled.text, str(compiled.path), compiled.region))
+            for path in compiled.nested:  # nested stacks of a split stage
+                batch.append((compiled.extra_files[path], str(path), compiled.region))
     console = Console(quiet=quiet or fmt == "json")
     with console.step(f"linting {len(batch)} template(s)"):
         findings = [f for found in linter.lint_many(batch) for f in found]
