@@ -21,12 +21,9 @@ is used by ``specc lint`` and the test suite and imports nothing heavy at module
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +46,8 @@ MIN_REASON = 10
 
 def _check_id(value: str) -> str:
     if value not in CHECKS:
+        import difflib
+
         close = difflib.get_close_matches(value, list(CHECKS), n=1, cutoff=0.8)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         shape = "" if CHECK_ID.match(value) else " (ids look like CKV_AWS_117)"
@@ -380,6 +379,8 @@ def checkov_executable() -> str | None:
         candidate = base / ".venv-checkov" / "bin" / "checkov"
         if candidate.exists():
             return str(candidate)
+    import shutil
+
     return shutil.which("checkov")
 
 
@@ -398,6 +399,8 @@ def run_checkov(paths: Iterable[str | Path], executable: str | None = None) -> l
     for file in files:
         command += ["-f", file]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}
+    import subprocess  # only when checkov runs: a compile never needs it
+
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"checkov failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
