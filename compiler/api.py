@@ -149,9 +149,9 @@ def compile_specs(paths: list[str], out: str | Path = DEFAULT_OUTPUT) -> list[li
     Results are in the order of ``paths``: a spec's compiled stages, or the SpecError that stopped it, so
     one bad spec does not hide the others. Stages compiled in a worker come back without ``spec``.
     """
-    from .parallel import compile_specs_parallel, spec_jobs
+    from .parallel import available_jobs, compile_specs_parallel
 
-    jobs = spec_jobs(len(paths))
+    jobs = available_jobs(len(paths))
     results: list[list[CompiledStage] | SpecError] = []
     if jobs > 1:
         for kind, value in compile_specs_parallel(list(paths), Path(out), jobs):

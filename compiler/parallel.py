@@ -1,4 +1,4 @@
-"""The stages of a large spec, compiled on every core.
+"""The stages of a large spec, and several specs at once, compiled on every core.
 
 Stages are independent: each is built, split and rendered from the same validated spec. For a large
 spec (hundreds of components) ``api.compile_document`` forks one worker per stage, up to the number of
@@ -6,6 +6,9 @@ cores; the workers inherit the imported modules and the validated specs, and sen
 stage (its templates and texts). Small specs, machines without ``fork``, programs with other threads
 running (forking them is unsafe) and ``SPECC_JOBS=1`` compile in the calling process, one stage after
 another. The result is the same bytes either way: tests/test_determinism.py compiles both ways.
+
+``specc lint`` over several specs compiles them one spec per worker (``compile_specs_parallel``), in
+the same order and with the same results as one after another (tests/test_lint_cache.py).
 """
 
 from __future__ import annotations
@@ -21,20 +24,29 @@ MIN_COMPONENTS = 200
 _STATE: tuple[Any, dict[str, Any], Path, dict[str, Any]] | None = None
 
 
-def stage_jobs(specs: dict[str, Any]) -> int:
-    """How many processes should compile these stages (1: this one)."""
+def available_jobs(tasks: int) -> int:
+    """How many forked processes may share ``tasks`` independent tasks (1: do them here).
+
+    ``SPECC_JOBS`` (default: the cores); never more than the tasks; 1 without ``fork`` or while other
+    threads run (forking them is unsafe).
+    """
     import multiprocessing
     import threading
 
     setting = os.environ.get("SPECC_JOBS", "")
     jobs = int(setting) if setting.isdigit() and int(setting) > 0 else (os.cpu_count() or 1)
-    if jobs < 2 or len(specs) < 2:
+    if jobs < 2 or tasks < 2:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return 1
-    if max(len(spec.components) for spec in specs.values()) < MIN_COMPONENTS:
+    return min(jobs, tasks)
+
+
+def stage_jobs(specs: dict[str, Any]) -> int:
+    """How many processes should compile these stages (1: this one)."""
+    if not specs or max(len(spec.components) for spec in specs.values()) < MIN_COMPONENTS:
         return 1
-    return min(jobs, len(specs))
+    return available_jobs(len(specs))
 
 
 def compile_parallel(
@@ -74,20 +86,6 @@ def _compile_one(stage: str) -> tuple[str, Any, float]:
 
 # ------------------------------------------------------------------------------------------------
 # Several specs at once (``specc lint specs/*.yaml``): one spec per worker, on every core.
-
-
-def spec_jobs(count: int) -> int:
-    """How many processes should compile ``count`` specs (1: this one)."""
-    import multiprocessing
-    import threading
-
-    setting = os.environ.get("SPECC_JOBS", "")
-    jobs = int(setting) if setting.isdigit() and int(setting) > 0 else (os.cpu_count() or 1)
-    if jobs < 2 or count < 2:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
-    return min(jobs, count)
 
 
 def compile_specs_parallel(paths: list[str], out: Path, jobs: int) -> list[Any]:
