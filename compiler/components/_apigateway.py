@@ -62,6 +62,9 @@ def account_logging_role(ctx: BuildContext, owner: Any) -> str:
         ],
         Resource=[Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")],
     )
+    # No aws:SourceAccount condition: API Gateway documents no confused-deputy keys for its account-level
+    # CloudWatch role, and it checks the role when the account setting is written, so a condition it does
+    # not meet fails the deployment. The role can only log to this account's log groups in this region.
     role = service_role(
         p + "ApiGatewayLogsRole", "apigateway.amazonaws.com", [write_logs], same_account=False, policy_name="write-logs"
     )

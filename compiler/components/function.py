@@ -26,10 +26,9 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from awacs import logs, xray
-from awacs.aws import Allow, PolicyDocument, Principal, Statement
-from awacs.sts import AssumeRole
+from awacs.aws import Allow, Statement
 from pydantic import Field
-from troposphere import GetAtt, Ref, awslambda, iam
+from troposphere import GetAtt, Ref, awslambda
 from troposphere import logs as cwlogs
 
 from ..context import BuildContext, Raw, pascal
@@ -37,6 +36,7 @@ from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _network
+from ._service_roles import service_role
 
 Runtime = Literal[
     "nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "dotnet8", "ruby3.3",
@@ -195,25 +195,12 @@ class Function(Component):
 
             # Lambda decrypts the environment with the function's role when an execution environment starts.
             statements.append(Statement(Effect=Allow, Action=[kms_decrypt()], Resource=[key_arn(ctx, self.kms_key)]))
-        role = iam.Role(
-            self.role_id,
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "lambda.amazonaws.com"),
-                        Action=[AssumeRole],
-                    )
-                ],
-            ),
-            Policies=[
-                iam.Policy(
-                    PolicyName="access",
-                    PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
-                )
-            ],
-        )
+        # No aws:SourceAccount condition: Lambda documents no confused-deputy keys for assuming a function's
+        # own execution role (aws:SourceArn/SourceAccount are for services invoking the function, checked by
+        # its resource policy), and a condition the service does not meet keeps the function from starting.
+        # Another account cannot make Lambda assume it: attaching a role to a function needs iam:PassRole on
+        # the role, which only principals of this account can be granted.
+        role = service_role(self.role_id, "lambda.amazonaws.com", statements, same_account=False)
         ctx.add(self, role)
         function = awslambda.Function(
             self.logical_id,

@@ -595,6 +595,8 @@ class Network(Component):
         ]
         role = ctx.add(
             self,
+            # No aws:SourceAccount condition: this is a Lambda function's execution role, and Lambda documents
+            # no confused-deputy keys for assuming one (see the function kind).
             _service_roles.service_role(
                 f"{p}RestrictDefaultSgRole",
                 "lambda.amazonaws.com",

@@ -213,11 +213,13 @@ class Postgres(Component):
         if self.monitoring_interval:
             ctx.add(
                 self,
+                # aws:SourceAccount: RDS documents the confused-deputy keys for the Enhanced Monitoring role
+                # (RDS User Guide, "Setting up and enabling Enhanced Monitoring"). No aws:SourceArn: the
+                # instance's ARN would make the role depend on the instance, which already depends on the role.
                 _service_roles.service_role(
                     f"{p}MonitoringRole",
                     "monitoring.rds.amazonaws.com",
                     [],
-                    same_account=False,
                     managed_policy_arns=[
                         Join("", ["arn:", Partition, ":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"])
                     ],
