@@ -107,10 +107,10 @@ def test_prod_has_pitr_versioning_alarms_domain_and_30_day_logs(stages: dict[str
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert prod["Resources"]["PhotosBucket"]["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
     alarms = of_type(prod, "AWS::CloudWatch::Alarm")
-    # Lambda errors > 10/min on all eight functions, API 5xx, DynamoDB throttling, reminder DLQ.
+    # Lambda errors > 10/min on all eight functions, API 5xx, DynamoDB throttling, the reminders' two DLQs.
     assert sorted(alarms) == sorted(
         [f"{p}ErrorsAlarm" for p in FUNCTIONS.values()]
-        + ["Api5xxAlarm", "DataThrottlesAlarm", "RemindersDeadLettersAlarm"]
+        + ["Api5xxAlarm", "DataThrottlesAlarm", "RemindersDeadLettersAlarm", "FailedRemindersVisibleAlarm"]
     )
     errors = alarms["HandleAuthErrorsAlarm"]["Properties"]
     assert (errors["MetricName"], errors["Threshold"], errors["Period"]) == ("Errors", 10, 60)
@@ -283,6 +283,9 @@ def _expected(function: str, uses: dict[str, str], spec: Any) -> dict[str, set[s
             expected["AlertsTopicKey"] = {"kms:Decrypt", "kms:GenerateDataKey*"}
         else:
             raise AssertionError(f"{function} uses {target}; teach this test what that grants")
+    dead_letter = spec.components[function].dead_letter
+    if dead_letter:  # Lambda sends failed asynchronous invocations there with the function's role
+        expected[spec.components[dead_letter].logical_id] = {"sqs:SendMessage"}
     return expected
 
 
@@ -336,6 +339,22 @@ def test_schedule_role_may_only_invoke_the_processor(stages: dict[str, dict[str,
         ("lambda:InvokeFunction", "ProcessRemindersFunction"),
         ("sqs:SendMessage", "RemindersDeadLetterQueue"),
     }
+
+
+def test_the_processor_has_a_dead_letter_queue_instead_of_an_accept(stages: dict[str, dict[str, Any]]) -> None:
+    for template in stages.values():
+        resources = template["Resources"]
+        processor = resources["ProcessRemindersFunction"]
+        assert processor["Properties"]["DeadLetterConfig"] == {
+            "TargetArn": {"Fn::GetAtt": ["FailedRemindersQueue", "Arn"]}
+        }
+        assert resources["FailedRemindersQueue"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sqs"
+        accepted = {s["id"] for s in processor["Metadata"]["checkov"]["skip"]}
+        assert "CKV_AWS_116" not in accepted, "process-reminders is invoked asynchronously: it has a DLQ, no accept"
+        for function, prefix in FUNCTIONS.items():  # the API handlers are invoked synchronously and say so
+            if function != "process-reminders":
+                skips = {s["id"] for s in resources[prefix + "Function"]["Metadata"]["checkov"]["skip"]}
+                assert "CKV_AWS_116" in skips, function
 
 
 # -- the handlers --------------------------------------------------------------------------------

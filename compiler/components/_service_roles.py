@@ -60,29 +60,20 @@ def log_group_name(ctx: Any, name: str) -> str:
     return f"/specc/{ctx.system}/{ctx.stage_name}/{name}"
 
 
-def log_group(
-    ctx: BuildContext, logical_id: str, name: str, kms_key: str | None, *, key_field: str = "kms_key"
-) -> cwlogs.LogGroup:
+def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None) -> cwlogs.LogGroup:
     """A log group with the stage's retention, encrypted with key component ``kms_key`` if given.
 
     ``name`` is the full log group name (see ``log_group_name``); the key's policy lets CloudWatch
-    Logs use it for this group through ``log_key_statements``. Without a key, the checkov skip
-    names the spec field (``key_field``) that would set one.
+    Logs use it for this group through ``log_key_statements``. Without a key CloudWatch Logs
+    encrypts the group with its own keys, and checkov's CKV_AWS_158 fails unless the spec accepts
+    it with its reason (``security: {accept: {CKV_AWS_158: "..."}}``, docs/security.md): no kind
+    decides that by itself.
     """
     group = cwlogs.LogGroup(logical_id, LogGroupName=name, RetentionInDays=ctx.stage.log_retention_days)
     if kms_key:
         from .key import key_arn
 
         group.KmsKeyId = key_arn(ctx, kms_key)
-    else:
-        from ._network import checkov_skip
-
-        checkov_skip(
-            group,
-            "CKV_AWS_158",
-            f"CloudWatch Logs encrypts this log group at rest with its own keys; set {key_field} for a "
-            "customer-managed key",
-        )
     return group
 
 
@@ -98,7 +89,10 @@ def log_key_statements(ctx: BuildContext, kms_key: str | None, key: str, sid: st
     ]
 
 
-LOG_KMS_KEY_DESCRIPTION = "A key component to encrypt the log group with (default: CloudWatch Logs' own encryption)."
+LOG_KMS_KEY_DESCRIPTION = (
+    "A key component to encrypt the log group with. Default: CloudWatch Logs' own keys, which the spec accepts "
+    "with its reason (security.accept.CKV_AWS_158)."
+)
 
 
 #: A valid environment variable name, and names that say their value is a secret.

@@ -149,9 +149,7 @@ class BuildProject(Component):
         return [p for p in ctx.spec.of_kind(Pipeline) if self.name in p.build_projects()]
 
     def build(self, ctx: BuildContext) -> None:
-        ctx.add(
-            self, log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key, key_field="log_kms_key")
-        )
+        ctx.add(self, log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key))
         statements: list[Any] = [
             Statement(
                 Effect=Allow,

@@ -216,7 +216,7 @@ class HttpApi(Component):
     kms_key: str | None = Field(
         None,
         description="A key component to encrypt the access logs with (CloudWatch Logs encrypts them with its own "
-        "keys otherwise).",
+        "keys otherwise, which the spec accepts with its reason: security.accept.CKV_AWS_158).",
         examples=["logs-key"],
     )
 

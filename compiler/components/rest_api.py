@@ -204,7 +204,10 @@ class RestApi(Component):
     usage_plan: UsagePlan | None = Field(None, description="Usage plan and API key for routes with access: api_key.")
     kms_key: str | None = Field(
         None,
-        description="A key component to encrypt the access log group with (default: CloudWatch Logs' own keys).",
+        description=(
+            "A key component to encrypt the access log group with (default: CloudWatch Logs' own keys, which the "
+            "spec accepts with its reason: security.accept.CKV_AWS_158)."
+        ),
         examples=["logs-key"],
     )
 

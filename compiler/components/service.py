@@ -347,9 +347,7 @@ class Service(Component):
 
         ctx.add(
             self,
-            log_group(
-                ctx, self.log_group_id, log_group_name(ctx, self.id_name), self.log_kms_key, key_field="log_kms_key"
-            ),
+            log_group(ctx, self.log_group_id, log_group_name(ctx, self.id_name), self.log_kms_key),
         )
         self._execution_role(ctx)
         environment = self._task_role(ctx)

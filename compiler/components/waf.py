@@ -215,9 +215,7 @@ class Waf(Component):
         )
         ctx.add(self, acl)
         if self.logging:
-            group = log_group(
-                ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key, key_field="log_kms_key"
-            )
+            group = log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.log_kms_key)
             ctx.add(self, group, ("logging",))
             ctx.add(
                 self,
