@@ -10,46 +10,14 @@ that matter and every error a spec author can make with these kinds.
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from compiler import api
-from compiler.cli import main
 from compiler.credentials import credential_kind, secret_like_name
 
-HEAD = """\
-specc: 1
-system: demo
-stages:
-  dev: {removal_policy: delete}
-components:
-"""
-
-
-def spec_text(components: str, head: str = HEAD) -> str:
-    return head + textwrap.indent(textwrap.dedent(components).strip("\n") + "\n", "  ")
-
-
-def errors(tmp_path: Path, components: str, head: str = HEAD) -> list[str]:
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(spec_text(components, head), encoding="utf-8")
-    (tmp_path / "code").mkdir(exist_ok=True)
-    result = CliRunner().invoke(main, ["validate", str(spec)])
-    assert "Traceback" not in result.output, result.output
-    assert result.exit_code == 1, result.output
-    return [line.replace(str(spec), "SPEC") for line in result.output.splitlines() if line.startswith(str(spec))]
-
-
-def compile_components(tmp_path: Path, components: str, head: str = HEAD) -> dict[str, Any]:
-    """The first stage's template of a spec made of ``components``."""
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(spec_text(components, head), encoding="utf-8")
-    (tmp_path / "code").mkdir(exist_ok=True)
-    return api.compile_spec(str(spec), out=tmp_path / "out")[0].template
+from .spec_helpers import HEAD, compile_components, errors
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,6 @@ machine where it cannot be installed (never in CI).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -19,7 +18,6 @@ from compiler._checkov_checks import CHECKOV_VERSION
 from compiler.errors import SpecError
 from compiler.security import (
     CheckovFinding,
-    checkov_executable,
     iam_problems,
     network_problems,
     retention_problems,
@@ -27,6 +25,7 @@ from compiler.security import (
 )
 
 from .compiled import all_specs, compiled, write_all
+from .spec_helpers import require_checkov
 
 SPECS = all_specs()
 IDS = [str(s) for s in SPECS]
@@ -34,16 +33,7 @@ IDS = [str(s) for s in SPECS]
 
 @pytest.fixture(scope="session")
 def checkov() -> str:
-    executable = checkov_executable()
-    if executable is None:
-        message = (
-            "checkov is not installed; run: python3 -m venv .venv-checkov && "
-            f'.venv-checkov/bin/pip install "checkov=={CHECKOV_VERSION}" (or set SPECC_CHECKOV)'
-        )
-        if os.environ.get("SPECC_ALLOW_NO_CHECKOV") == "1" and not os.environ.get("CI"):
-            pytest.skip(message)
-        pytest.fail(message)
-    return executable
+    return require_checkov()
 
 
 @pytest.fixture(scope="session")

@@ -10,15 +10,15 @@ small templates.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from compiler.security import checkov_executable, run_checkov
+from compiler.security import run_checkov
 
-from .test_security_options import compile_components, skips
+from .spec_helpers import compile_components, require_checkov
+from .test_security_options import skips
 
 NGINX = "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine"
 
@@ -116,11 +116,7 @@ def test_the_key_options_encrypt_every_log_group(templates: dict[str, dict[str, 
 def checkov_158(templates: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """CKV_AWS_158 findings (logical id -> status) of the bare and the keyed template, from one checkov run
     (that checkov honours an accepted check's Metadata skip, tests/test_security.py proves on every spec)."""
-    executable = checkov_executable()
-    if executable is None:
-        if os.environ.get("SPECC_ALLOW_NO_CHECKOV") == "1" and not os.environ.get("CI"):
-            pytest.skip("checkov is not installed (see docs/security.md)")
-        pytest.fail("checkov is not installed (see docs/security.md)")
+    executable = require_checkov()
     base = tmp_path_factory.mktemp("log-groups-checkov")
     paths: dict[str, str] = {}
     for name in ("bare", "keyed"):

@@ -13,46 +13,14 @@ checkov runs once (a few seconds) over the small templates here, to prove the ch
 from __future__ import annotations
 
 import json
-import os
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from compiler import api
-from compiler.cli import main
-from compiler.security import checkov_executable, iam_problems, run_checkov
+from compiler.security import iam_problems, run_checkov
 
-HEAD = """\
-specc: 1
-system: demo
-stages:
-  dev: {removal_policy: delete}
-components:
-"""
-
-
-def _write(tmp_path: Path, components: str, head: str = HEAD) -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(head + textwrap.indent(textwrap.dedent(components).strip("\n") + "\n", "  "), encoding="utf-8")
-    (tmp_path / "code").mkdir(exist_ok=True)
-    return spec
-
-
-def compile_components(tmp_path: Path, components: str, head: str = HEAD) -> dict[str, Any]:
-    spec = _write(tmp_path, components, head)
-    return api.compile_spec(str(spec), out=tmp_path / "out")[0].template
-
-
-def errors(tmp_path: Path, components: str) -> list[str]:
-    spec = _write(tmp_path, components)
-    result = CliRunner().invoke(main, ["validate", str(spec)])
-    assert "Traceback" not in result.output, result.output
-    assert result.exit_code == 1, result.output
-    return [line.replace(str(spec), "SPEC") for line in result.output.splitlines() if line.startswith(str(spec))]
+from .spec_helpers import compile_components, errors, require_checkov
 
 
 def policy(template: dict[str, Any], role: str) -> list[dict[str, Any]]:
@@ -263,11 +231,7 @@ def test_renamed_key_secret_and_parameter_keep_their_logical_ids_and_names(tmp_p
 
 @pytest.fixture(scope="module")
 def checkov_findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[str]]]:
-    executable = checkov_executable()
-    if executable is None:
-        if os.environ.get("SPECC_ALLOW_NO_CHECKOV") == "1" and not os.environ.get("CI"):
-            pytest.skip("checkov is not installed (see docs/security.md)")
-        pytest.fail("checkov is not installed (see docs/security.md)")
+    executable = require_checkov()
     base = tmp_path_factory.mktemp("checkov-options")
     specs = {
         "bare-table": "data: {kind: table, partition_key: PK}",
