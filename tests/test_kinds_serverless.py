@@ -68,6 +68,20 @@ CASES: dict[str, tuple[str, list[str]] | tuple[str, list[str], str]] = {
             "functions that need it 'uses: {<secret>: read}'"
         ],
     ),
+    "credential in a function's environment": (
+        """
+        fn:
+          kind: function
+          code: code
+          environment: {KEY_ID: AKIAIOSFODNN7EXAMPLE, "1BAD": x}
+        """,
+        [
+            "SPEC:9:27: components.fn.environment.KEY_ID: this looks like an AWS access key ID; never put a "
+            "credential in a spec -- declare a 'secret' component (created empty or generated) and give the "
+            "functions that need it 'uses: {<secret>: read}'",
+            "SPEC:9:57: components.fn.environment.1BAD: invalid environment variable name '1BAD'",
+        ],
+    ),
     "secret encrypted with something that is not a key": (
         """
         login:

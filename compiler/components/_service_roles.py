@@ -96,13 +96,16 @@ LOG_KMS_KEY_DESCRIPTION = (
 
 
 #: A valid environment variable name, and names that say their value is a secret.
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")  # \Z: "$" would also take a name ending in a newline
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)", re.IGNORECASE)
 
 
-def environment_problems(environment: dict[str, str]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """For ``validate_semantics`` of a kind with plain ``environment`` variables and ``secrets``:
-    invalid names, secret-looking names with a value, and values that look like credentials."""
+def environment_problems(
+    environment: dict[str, str], secrets_field: str = "secrets"
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """For ``validate_semantics`` of a kind with plain ``environment`` variables: invalid names,
+    secret-looking names with a value, and values that look like credentials. ``secrets_field`` is
+    where that kind takes secrets instead (``secrets``; a function's ``uses``)."""
     from ..credentials import credential_kind, literal_secret_message
 
     for key, value in environment.items():
@@ -112,7 +115,7 @@ def environment_problems(environment: dict[str, str]) -> Iterator[tuple[tuple[An
             yield (
                 ("environment", key),
                 f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
-                "and list it under 'secrets'",
+                f"and list it under '{secrets_field}'",
             )
         elif credential_kind(value):
             yield ("environment", key), literal_secret_message(credential_kind(value) or "")

@@ -21,7 +21,6 @@ use the key for the log groups of the functions it encrypts, and for nothing els
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -36,7 +35,7 @@ from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _network
-from ._service_roles import service_role
+from ._service_roles import environment_problems, service_role
 
 Runtime = Literal[
     "nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "dotnet8", "ruby3.3",
@@ -44,7 +43,6 @@ Runtime = Literal[
 ]  # fmt: skip
 
 #: Environment variable names that look like they carry a secret; their value must not be literal.
-SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)", re.IGNORECASE)
 
 
 class Function(Component):
@@ -140,15 +138,8 @@ class Function(Component):
             if used is not None and access not in used.access_levels:
                 levels = ", ".join(used.access_levels) or "none"
                 yield ("uses", target), f"a {used.kind_name} cannot be used with {access!r}; valid: {levels}"
-        for key, value in self.environment.items():
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-                yield ("environment", key), f"invalid environment variable name {key!r}"
-            elif SECRET_NAME.search(key) and value:
-                yield (
-                    ("environment", key),
-                    f"{key} looks like a secret; never put a secret in plain text -- declare a secret component "
-                    "and list it under 'uses'",
-                )
+        # names, secret-looking names with a value, credential-shaped values (as service and build_project)
+        yield from environment_problems(self.environment, secrets_field="uses")
 
         yield from _network.check_network_member(ctx, self)
         yield from _network.check_uses(ctx, self)
