@@ -38,8 +38,6 @@ from .key import key_arn, via_service_statement
 
 ENGINE_FAMILIES = {"4.0.0": "docdb4.0", "5.0.0": "docdb5.0"}
 
-SECRET_DEFAULT_KEY = "encrypted with the AWS-managed key aws/secretsmanager; set kms_key to use a customer-managed key"
-
 
 class DocumentDB(Component):
     """An encrypted, TLS-only DocumentDB cluster with generated credentials and derived network access."""
@@ -66,7 +64,13 @@ class DocumentDB(Component):
     audit_logs: bool = Field(True, description="Record authentication and DDL events to CloudWatch Logs.")
     profiler: bool = Field(False, description="Log slow operations (over 100 ms) to CloudWatch Logs.")
     kms_key: str | None = Field(
-        None, description="A key component to encrypt storage and the credentials secret with.", examples=["data-key"]
+        None,
+        description=(
+            "A key component to encrypt storage, the credentials secret and the log groups with. Default: AWS-managed "
+            "keys (aws/rds, aws/secretsmanager) and CloudWatch Logs' own, which the spec accepts with its reason "
+            "(security.accept.CKV_AWS_149 for the secret, CKV_AWS_158 for the log groups)."
+        ),
+        examples=["data-key"],
     )
     allow_from: list[str] = _database.allow_from_field("cluster")
 
@@ -113,8 +117,6 @@ class DocumentDB(Component):
         )
         if self.kms_key:
             secret.KmsKeyId = key_arn(ctx, self.kms_key)
-        else:
-            _network.checkov_skip(secret, "CKV_AWS_149", SECRET_DEFAULT_KEY)
         ctx.add(self, secret, ("master_username",))
         _database.subnet_group(ctx, self, docdb.DBSubnetGroup)
         ctx.add(

@@ -94,7 +94,13 @@ class Postgres(Component):
     port: int = Field(5432, ge=1150, le=65535, description="Port the database listens on.")
     backup_retention_days: int = Field(7, ge=1, le=35, description="Days automated backups are kept.")
     backup_window: str | None = _database.backup_window_field()
-    iam_auth: bool = Field(False, description="Allow IAM database authentication (tokens instead of passwords).")
+    iam_auth: bool = Field(
+        False,
+        description=(
+            "Allow IAM database authentication (tokens instead of passwords). Without it clients use the managed "
+            "credentials secret, which the spec accepts with its reason (security.accept.CKV_AWS_161)."
+        ),
+    )
     iam_user: str = Field(
         "app_user",
         pattern=r"^[a-zA-Z][a-zA-Z0-9_]{0,62}$",
@@ -102,7 +108,11 @@ class Postgres(Component):
     )
     performance_insights: bool = Field(False, description="Performance Insights (7 days of history, free tier).")
     monitoring_interval: Literal[0, 1, 5, 10, 15, 30, 60] = Field(
-        0, description="Enhanced Monitoring interval in seconds; 0 turns it off."
+        0,
+        description=(
+            "Enhanced Monitoring interval in seconds; 0 turns it off (standard CloudWatch metrics only), which the "
+            "spec accepts with its reason (security.accept.CKV_AWS_118)."
+        ),
     )
     kms_key: str | None = Field(
         None, description="A key component to encrypt storage and the managed secret with.", examples=["data-key"]
@@ -228,25 +238,10 @@ class Postgres(Component):
             )
             instance.MonitoringInterval = self.monitoring_interval
             instance.MonitoringRoleArn = GetAtt(f"{p}MonitoringRole", "Arn")
-        for check, off, reason in (
-            (
-                "CKV_AWS_157",
-                not self.multi_az,
-                "multi_az: false in the spec: one instance, no standby in a second zone",
-            ),
-            (
-                "CKV_AWS_118",
-                not self.monitoring_interval,
-                "Enhanced Monitoring not asked for (monitoring_interval: 0); standard CloudWatch metrics are on",
-            ),
-            (
-                "CKV_AWS_161",
-                not self.iam_auth,
-                "IAM database authentication not asked for; clients use the RDS-managed credentials secret",
-            ),
-        ):
-            if off:
-                _network.checkov_skip(instance, check, reason)
+        if not self.multi_az:  # said in the spec (the default is true); a default never skips a check
+            _network.checkov_skip(
+                instance, "CKV_AWS_157", "multi_az: false in the spec: one instance, no standby in a second zone"
+            )
         ctx.add(self, instance)
         _network.admit_users(ctx, self, self.port, f"PostgreSQL port {self.port}")
         ctx.output(self, f"{p}Endpoint", GetAtt(instance, "Endpoint.Address"), f"Endpoint of the {self.name} database")
