@@ -33,6 +33,12 @@ def spec_text(components: str, head: str = HEAD) -> str:
     return head + textwrap.indent(textwrap.dedent(components).strip("\n") + "\n", "  ")
 
 
+def head_accepting(checks: list[str] | set[str], reason: str) -> str:
+    """``HEAD`` with a system-level ``security.accept`` of each of ``checks``, with ``reason``."""
+    accept = ", ".join(f'{check}: "{reason}"' for check in sorted(checks))
+    return HEAD.replace("components:\n", f"security: {{accept: {{{accept}}}}}\ncomponents:\n")
+
+
 def write_components(tmp_path: Path, components: str, head: str = HEAD) -> Path:
     """``tmp_path/spec.yaml`` made of ``components``, with an empty ``code/`` beside it for functions."""
     tmp_path.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import pytest
 
 from compiler.security import run_checkov
 
-from .spec_helpers import compile_components, require_checkov
+from .spec_helpers import compile_components, head_accepting, require_checkov
 from .test_security_options import skips
 
 #: ``{docs}`` / ``{db}`` are the options that meet the checks.
@@ -59,11 +59,7 @@ def resource(template: dict[str, Any], component: str, kind: str) -> tuple[str, 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     base = tmp_path_factory.mktemp("default-skips")
-    accept = ", ".join(f'{check}: "{REASON}"' for check in sorted(CHECKS))
-    accepted_head = (
-        "specc: 1\nsystem: demo\nstages:\n  dev: {removal_policy: delete}\n"
-        f"security: {{accept: {{{accept}}}}}\ncomponents:\n"
-    )
+    accepted_head = head_accepting(CHECKS, REASON)
     return {
         "bare": compile_components(base / "bare", components(configured=False)),
         "configured": compile_components(base / "configured", components(configured=True)),

@@ -17,7 +17,7 @@ import pytest
 
 from compiler.security import run_checkov
 
-from .spec_helpers import compile_components, require_checkov
+from .spec_helpers import compile_components, head_accepting, require_checkov
 from .test_security_options import skips
 
 NGINX = "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine"
@@ -71,10 +71,7 @@ def owners(groups: dict[str, dict[str, Any]]) -> set[str]:
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     base = tmp_path_factory.mktemp("log-groups")
-    accepted_head = (
-        "specc: 1\nsystem: demo\nstages:\n  dev: {removal_policy: delete}\n"
-        f'security: {{accept: {{CKV_AWS_158: "{REASON}"}}}}\ncomponents:\n'
-    )
+    accepted_head = head_accepting(["CKV_AWS_158"], REASON)
     return {
         "bare": compile_components(base / "bare", components(keyed=False)),
         "keyed": compile_components(base / "keyed", components(keyed=True)),
