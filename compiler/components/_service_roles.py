@@ -60,8 +60,10 @@ def log_group_name(ctx: Any, name: str) -> str:
     return f"/specc/{ctx.system}/{ctx.stage_name}/{name}"
 
 
-def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None) -> cwlogs.LogGroup:
-    """A log group with the stage's retention, encrypted with key component ``kms_key`` if given.
+def log_group(
+    ctx: BuildContext, logical_id: str, name: str, kms_key: str | None, *, retention_days: int | None = None
+) -> cwlogs.LogGroup:
+    """A log group with ``retention_days`` (default: the stage's), encrypted with key component ``kms_key`` if given.
 
     ``name`` is the full log group name (see ``log_group_name``); the key's policy lets CloudWatch
     Logs use it for this group through ``log_key_statements``. Without a key CloudWatch Logs
@@ -69,7 +71,8 @@ def log_group(ctx: BuildContext, logical_id: str, name: str, kms_key: str | None
     it with its reason (``security: {accept: {CKV_AWS_158: "..."}}``, docs/security.md): no kind
     decides that by itself.
     """
-    group = cwlogs.LogGroup(logical_id, LogGroupName=name, RetentionInDays=ctx.stage.log_retention_days)
+    retention = retention_days or ctx.stage.log_retention_days
+    group = cwlogs.LogGroup(logical_id, LogGroupName=name, RetentionInDays=retention)
     if kms_key:
         from .key import key_arn
 

@@ -28,21 +28,18 @@ from awacs import logs, xray
 from awacs.aws import Allow, Statement
 from pydantic import Field
 from troposphere import GetAtt, Ref, awslambda
-from troposphere import logs as cwlogs
 
 from ..context import BuildContext, Raw, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
 from . import _network
-from ._service_roles import environment_problems, service_role
+from ._service_roles import environment_problems, log_group, log_group_name, service_role
 
 Runtime = Literal[
     "nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "dotnet8", "ruby3.3",
     "provided.al2023",
 ]  # fmt: skip
-
-#: Environment variable names that look like they carry a secret; their value must not be literal.
 
 
 class Function(Component):
@@ -130,7 +127,7 @@ class Function(Component):
             yield Reference(("kms_key",), self.kms_key, ("key",), "key")
 
     def log_group_name(self, ctx: Any) -> str:
-        return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}"
+        return log_group_name(ctx, self.id_name)
 
     def validate_semantics(self, ctx: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for target, access in self.uses.items():
@@ -148,16 +145,8 @@ class Function(Component):
         yield from check_layers(ctx, self)
 
     def build(self, ctx: BuildContext) -> None:
-        log_group = cwlogs.LogGroup(
-            self.log_group_id,
-            LogGroupName=self.log_group_name(ctx),
-            RetentionInDays=ctx.stage.log_retention_days,
-        )
-        if self.kms_key:
-            from .key import key_arn
-
-            log_group.KmsKeyId = key_arn(ctx, self.kms_key)
-        ctx.add(self, log_group)
+        group = log_group(ctx, self.log_group_id, self.log_group_name(ctx), self.kms_key)
+        ctx.add(self, group)
         statements = [
             Statement(
                 Effect=Allow,
@@ -202,7 +191,7 @@ class Function(Component):
             MemorySize=self.memory,
             Timeout=self.timeout,
             Role=GetAtt(role, "Arn"),
-            LoggingConfig=Raw({"LogFormat": "JSON", "LogGroup": Ref(log_group)}),
+            LoggingConfig=Raw({"LogFormat": "JSON", "LogGroup": Ref(group)}),
             TracingConfig=awslambda.TracingConfig(Mode="Active" if self.tracing else "PassThrough"),
         )
         if self.description:
@@ -217,7 +206,7 @@ class Function(Component):
             function.Layers = [Ref(ctx.component(name).logical_id) for name in self.layers]
         if self.dead_letter:
             function.DeadLetterConfig = awslambda.DeadLetterConfig(
-                TargetArn=GetAtt(ctx.component(self.dead_letter).logical_id, "Arn")  # type: ignore[attr-defined]
+                TargetArn=ctx.component(self.dead_letter).arn  # type: ignore[attr-defined]
             )
         if self.kms_key:
             from .key import key_arn

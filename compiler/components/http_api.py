@@ -233,7 +233,7 @@ class HttpApi(Component):
         return self.prefix + "HttpApi"
 
     def log_group_name(self, ctx: Any) -> str:
-        return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}/access"
+        return _service_roles.log_group_name(ctx, f"{self.id_name}/access")
 
     def route(self, key: str) -> Route:
         value = self.routes[key]

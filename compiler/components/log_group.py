@@ -22,7 +22,6 @@ from awacs import logs
 from awacs.aws import Allow, Statement
 from pydantic import Field
 from troposphere import GetAtt, Ref
-from troposphere import logs as cwlogs
 
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
@@ -55,22 +54,20 @@ class LogGroup(Component):
         return pascal(self.id_name) + "LogGroup"
 
     def log_group_name(self, ctx: Any) -> str:
-        return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}"
+        from ._service_roles import log_group_name
+
+        return log_group_name(ctx, self.id_name)
 
     def references(self) -> Iterator[Reference]:
         if self.kms_key:
             yield Reference(("kms_key",), self.kms_key, ("key",), "key")
 
     def build(self, ctx: BuildContext) -> None:
-        group = cwlogs.LogGroup(
-            self.logical_id,
-            LogGroupName=self.log_group_name(ctx),
-            RetentionInDays=self.retention_days or ctx.stage.log_retention_days,
-        )
-        if self.kms_key:
-            from .key import key_arn
+        from ._service_roles import log_group
 
-            group.KmsKeyId = key_arn(ctx, self.kms_key)
+        group = log_group(
+            ctx, self.logical_id, self.log_group_name(ctx), self.kms_key, retention_days=self.retention_days
+        )
         ctx.add(self, group)
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:

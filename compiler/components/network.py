@@ -643,7 +643,7 @@ class Network(Component):
         )
 
     def _log_names(self, ctx: Any) -> list[str]:
-        base = f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}"
+        base = _service_roles.log_group_name(ctx, self.id_name)
         return [f"{base}/flow-logs", f"{base}/restrict-default-sg"]
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:

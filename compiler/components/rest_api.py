@@ -603,7 +603,7 @@ class RestApi(Component):
         ctx.add(self, stage)
 
     def _log_name(self, ctx: Any) -> str:
-        return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}/access"
+        return _service_roles.log_group_name(ctx, f"{self.id_name}/access")
 
     def key_statements(self, ctx: BuildContext, key: str) -> list[Any]:
         if not self.access_logs:

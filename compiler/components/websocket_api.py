@@ -33,14 +33,13 @@ from typing import Any, Literal
 from awacs.aws import Action, Allow, Statement
 from pydantic import Field
 from troposphere import GetAtt, Ref, Sub, apigatewayv2
-from troposphere import logs as cwlogs
 
 from ..base import SpecModel
 from ..context import BuildContext, pascal
 from ..cost.model import CostContext, LineItem
 from ..metrics import Metric
 from ..model import Component, Reference
-from . import _apigateway
+from . import _apigateway, _service_roles
 from ._service_roles import log_key_statements
 from .dns_zone import CustomDomain, api_domain, domain_cost
 
@@ -211,15 +210,9 @@ class WebSocketApi(Component):
             DependsOn=route_ids,
         )
         if self.access_logs:
-            log_group = cwlogs.LogGroup(
-                pascal(self.id_name) + "AccessLogGroup",
-                LogGroupName=self._log_group_name(ctx),
-                RetentionInDays=ctx.stage.log_retention_days,
+            log_group = _service_roles.log_group(
+                ctx, pascal(self.id_name) + "AccessLogGroup", self._log_group_name(ctx), self.kms_key
             )
-            if self.kms_key:
-                from .key import key_arn
-
-                log_group.KmsKeyId = key_arn(ctx, self.kms_key)
             ctx.add(self, log_group, ("access_logs",))
             stage.AccessLogSettings = apigatewayv2.AccessLogSettings(
                 DestinationArn=GetAtt(log_group, "Arn"), Format=ACCESS_LOG_FORMAT
@@ -304,7 +297,7 @@ class WebSocketApi(Component):
         )
 
     def _log_group_name(self, ctx: BuildContext) -> str:
-        return f"/specc/{ctx.system}/{ctx.stage_name}/{self.id_name}/access"
+        return _service_roles.log_group_name(ctx, f"{self.id_name}/access")
 
     # -- use by functions -------------------------------------------------------------------------
     def grant(self, ctx: BuildContext, access: str) -> list[Any]:
