@@ -140,12 +140,9 @@ class Linter:
     def _cache_file(self, text: str, region: str) -> Path | None:
         if self.cache_dir is None:
             return None
-        digest = hashlib.sha256()
-        for part in (str(CACHE_FORMAT), _cfnlint_version(), ",".join(sorted(IGNORED_RULES)), region, text):
-            digest.update(part.encode("utf-8"))
-            digest.update(b"\0")
-        key = digest.hexdigest()
-        return self.cache_dir / key[:2] / f"{key}.json"
+        return _cache_path(
+            self.cache_dir, (str(CACHE_FORMAT), _cfnlint_version(), ",".join(sorted(IGNORED_RULES)), region, text)
+        )
 
     def _from_cache(self, text: str, region: str) -> list[Finding] | None:
         path = self._cache_file(text, region)
@@ -158,15 +155,8 @@ class Linter:
 
     def _to_cache(self, text: str, region: str, findings: list[Finding]) -> None:
         path = self._cache_file(text, region)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps([asdict(f) for f in findings], sort_keys=True), encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        if path is not None:
+            _write_cache(path, [asdict(f) for f in findings])
 
 
 _FORKED: Linter | None = None
@@ -181,25 +171,35 @@ def cached_batch(cache_dir: str | Path | None, tool: str, parts: Sequence[str], 
     """
     if cache_dir is None:
         return compute()
-    digest = hashlib.sha256()
-    for part in (str(CACHE_FORMAT), tool, *parts):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    key = digest.hexdigest()
-    path = Path(cache_dir) / tool / key[:2] / f"{key}.json"
+    path = _cache_path(Path(cache_dir) / tool, (str(CACHE_FORMAT), tool, *parts))
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
     result = compute()
+    _write_cache(path, result)
+    return result
+
+
+def _cache_path(directory: Path, parts: Sequence[str]) -> Path:
+    """``directory/<2 hex>/<sha256>.json``, the sha256 taken over ``parts`` (each ended by a NUL)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    key = digest.hexdigest()
+    return directory / key[:2] / f"{key}.json"
+
+
+def _write_cache(path: Path, value: Any) -> None:
+    """Write ``value`` as JSON at ``path`` atomically (a temporary file, then a rename)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
     except (OSError, TypeError, ValueError):
         pass  # a cache that cannot be written only costs time
-    return result
 
 
 def _lint_forked(item: tuple[str, str, str]) -> list[Finding]:
