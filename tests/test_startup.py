@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import compiler.components as components_package
-from compiler.components import component_kinds, kind_modules, kinds_where
-from compiler.model import Component
+from compiler.components import component_kinds, kind_classes, kind_modules, kinds_where
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,15 +22,8 @@ def _imported_kinds() -> dict[str, str]:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"compiler.components.{info.name}")
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Component)
-                and value is not Component
-                and value.__module__ == module.__name__
-                and "kind" in value.model_fields
-            ):
-                found.setdefault(value.model_fields["kind"].default, info.name)
+        for kind, _ in kind_classes(module):
+            found.setdefault(kind, info.name)
     return dict(sorted(found.items()))
 
 

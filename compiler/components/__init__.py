@@ -16,6 +16,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
+from types import ModuleType
 
 from ..model import Component
 
@@ -68,16 +69,21 @@ class KindRegistry(Mapping[str, type[Component]]):
         return kind in kind_modules()
 
     def _load(self, module_name: str) -> None:
-        module = importlib.import_module(f"{__name__}.{module_name}")
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Component)
-                and value is not Component
-                and value.__module__ == module.__name__
-                and "kind" in value.model_fields
-            ):
-                self._classes.setdefault(value.model_fields["kind"].default, value)
+        for kind, cls in kind_classes(importlib.import_module(f"{__name__}.{module_name}")):
+            self._classes.setdefault(kind, cls)
+
+
+def kind_classes(module: ModuleType) -> Iterator[tuple[str, type[Component]]]:
+    """(kind, class) for each component kind a module defines (its ``Component`` subclasses with a ``kind``)."""
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, Component)
+            and value is not Component
+            and value.__module__ == module.__name__
+            and "kind" in value.model_fields
+        ):
+            yield value.model_fields["kind"].default, value
 
 
 @cache
