@@ -63,6 +63,25 @@ def errors(tmp_path: Path, components: str, head: str = HEAD) -> list[str]:
     return [line.replace(str(spec), "SPEC") for line in result.output.splitlines() if line.startswith(str(spec))]
 
 
+def checkov_by_name(templates: dict[str, dict[str, Any]], directory: Path) -> dict[str, list[Any]]:
+    """checkov's findings (``CheckovFinding``) for each named template, from one run over all of them
+    (each written as ``directory/<name>.json``); fails the test when checkov is missing."""
+    import json
+
+    from compiler.security import run_checkov
+
+    executable = require_checkov()
+    names: dict[str, str] = {}
+    for name, template in templates.items():
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(template), encoding="utf-8")
+        names[str(path.resolve())] = name
+    found: dict[str, list[Any]] = {name: [] for name in templates}
+    for finding in run_checkov(sorted(names), executable):
+        found[names[str(Path(finding.template).resolve())]].append(finding)
+    return found
+
+
 def require_checkov() -> str:
     """checkov's executable; the test fails without it (skips only with SPECC_ALLOW_NO_CHECKOV=1, never in CI)."""
     from compiler._checkov_checks import CHECKOV_VERSION

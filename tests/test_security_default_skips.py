@@ -9,15 +9,11 @@ in the kind's own words (`multi_az: false`, CKV_AWS_157). checkov runs once over
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from compiler.security import run_checkov
-
-from .spec_helpers import compile_components, head_accepting, require_checkov
+from .spec_helpers import checkov_by_name, compile_components, head_accepting
 from .test_security_options import skips
 
 #: ``{docs}`` / ``{db}`` are the options that meet the checks.
@@ -99,18 +95,15 @@ def test_multi_az_false_is_the_specs_own_words(templates: dict[str, dict[str, An
 @pytest.fixture(scope="module")
 def checkov_failed(templates: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, set]:
     """Failed (check, logical id) pairs among CHECKS and CKV_AWS_157, per template, from one checkov run."""
-    executable = require_checkov()
-    base = tmp_path_factory.mktemp("default-skips-checkov")
-    paths: dict[str, str] = {}
-    for name in ("bare", "configured"):
-        path = base / f"{name}.json"
-        path.write_text(json.dumps(templates[name]), encoding="utf-8")
-        paths[str(path.resolve())] = name
-    found: dict[str, set[tuple[str, str]]] = {name: set() for name in paths.values()}
-    for finding in run_checkov(sorted(paths), executable):
-        if finding.status == "failed" and finding.check_id in CHECKS | {"CKV_AWS_157"}:
-            found[paths[str(Path(finding.template).resolve())]].add((finding.check_id, finding.logical_id))
-    return found
+    linted = {name: templates[name] for name in ("bare", "configured")}
+    return {
+        name: {
+            (f.check_id, f.logical_id)
+            for f in findings
+            if f.status == "failed" and f.check_id in CHECKS | {"CKV_AWS_157"}
+        }
+        for name, findings in checkov_by_name(linted, tmp_path_factory.mktemp("default-skips-checkov")).items()
+    }
 
 
 def test_checkov_fails_each_default_until_configured_or_accepted(

@@ -10,14 +10,11 @@ small templates.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from compiler.security import run_checkov
-
-from .spec_helpers import compile_components, head_accepting, require_checkov
+from .spec_helpers import checkov_by_name, compile_components, head_accepting
 from .test_security_options import skips
 
 NGINX = "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine"
@@ -113,18 +110,11 @@ def test_the_key_options_encrypt_every_log_group(templates: dict[str, dict[str, 
 def checkov_158(templates: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """CKV_AWS_158 findings (logical id -> status) of the bare and the keyed template, from one checkov run
     (that checkov honours an accepted check's Metadata skip, tests/test_security.py proves on every spec)."""
-    executable = require_checkov()
-    base = tmp_path_factory.mktemp("log-groups-checkov")
-    paths: dict[str, str] = {}
-    for name in ("bare", "keyed"):
-        path = base / f"{name}.json"
-        path.write_text(json.dumps(templates[name]), encoding="utf-8")
-        paths[str(path.resolve())] = name
-    found: dict[str, dict[str, str]] = {name: {} for name in paths.values()}
-    for finding in run_checkov(sorted(paths), executable):
-        if finding.check_id == "CKV_AWS_158":
-            found[paths[str(Path(finding.template).resolve())]][finding.logical_id] = finding.status
-    return found
+    linted = {name: templates[name] for name in ("bare", "keyed")}
+    return {
+        name: {f.logical_id: f.status for f in findings if f.check_id == "CKV_AWS_158"}
+        for name, findings in checkov_by_name(linted, tmp_path_factory.mktemp("log-groups-checkov")).items()
+    }
 
 
 def test_checkov_fails_every_log_group_without_a_key_or_an_accept(

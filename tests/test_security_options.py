@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from compiler.security import iam_problems, run_checkov
+from compiler.security import iam_problems
 
-from .spec_helpers import compile_components, errors, require_checkov
+from .spec_helpers import checkov_by_name, compile_components, errors
 
 
 def policy(template: dict[str, Any], role: str) -> list[dict[str, Any]]:
@@ -231,23 +231,17 @@ def test_renamed_key_secret_and_parameter_keep_their_logical_ids_and_names(tmp_p
 
 @pytest.fixture(scope="module")
 def checkov_findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[str]]]:
-    executable = require_checkov()
     base = tmp_path_factory.mktemp("checkov-options")
     specs = {
         "bare-table": "data: {kind: table, partition_key: PK}",
         "options": FUNCTION_WITH_OPTIONS + "plain: {kind: queue}\n",
         "no-options": "job: {kind: function, code: code, environment: {LOG_LEVEL: info}}",
     }
-    paths = {}
-    for name, components in specs.items():
-        template = compile_components(base / name, components)
-        path = base / f"{name}.json"
-        path.write_text(json.dumps(template), encoding="utf-8")
-        paths[str(path.resolve())] = name
+    templates = {name: compile_components(base / name, components) for name, components in specs.items()}
     found: dict[str, dict[str, set[str]]] = {name: {} for name in specs}
-    for finding in run_checkov(sorted(paths), executable):
-        name = paths[str(Path(finding.template).resolve())]
-        found[name].setdefault(finding.logical_id, set()).add(f"{finding.check_id}:{finding.status}")
+    for name, findings in checkov_by_name(templates, base).items():
+        for finding in findings:
+            found[name].setdefault(finding.logical_id, set()).add(f"{finding.check_id}:{finding.status}")
     return found
 
 
